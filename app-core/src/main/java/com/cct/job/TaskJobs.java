@@ -1,0 +1,107 @@
+package com.cct.job;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.jobrunr.jobs.states.StateName;
+import org.jobrunr.scheduling.JobScheduler;
+import org.jobrunr.storage.JobNotFoundException;
+import org.jobrunr.storage.StorageProvider;
+import org.springframework.stereotype.Component;
+
+import com.cct.status.RedisGuard;
+
+/**
+ * Every JobRunr call about a task's jobs. After an enqueue it publishes a wake-up so an idle worker
+ * starts at once instead of at its next database poll.
+ */
+@Component
+public class TaskJobs {
+
+	public static final String WAKE_UP_CHANNEL = "cct:wakeup";
+
+	private final JobScheduler scheduler;
+
+	private final StorageProvider storage;
+
+	private final RedisGuard redis;
+
+	public TaskJobs(JobScheduler scheduler, StorageProvider storage, RedisGuard redis) {
+		this.scheduler = scheduler;
+		this.storage = storage;
+		this.redis = redis;
+	}
+
+	/** Enqueues the conversion under the task's id; a no-op when that job already exists. */
+	public void enqueueConversion(UUID taskId) {
+		this.scheduler.<ConversionJob>enqueue(taskId, job -> job.convert(taskId));
+		wakeWorkers();
+	}
+
+	/**
+	 * Runs the conversion again with the same id: JobRunr ignores an enqueue for an id it knows, so a
+	 * finished job is moved back to enqueued instead.
+	 */
+	public void rerunConversion(UUID taskId) {
+		try {
+			org.jobrunr.jobs.Job job = this.storage.getJobById(taskId);
+			if (job.hasState(StateName.ENQUEUED) || job.hasState(StateName.PROCESSING)
+					|| job.hasState(StateName.SCHEDULED)) {
+				return;
+			}
+			job.enqueue();
+			this.storage.save(job);
+			wakeWorkers();
+		}
+		catch (JobNotFoundException ex) {
+			enqueueConversion(taskId);
+		}
+	}
+
+	/** True when JobRunr holds a job for the task that has not ended. */
+	public boolean hasLiveConversion(UUID taskId) {
+		try {
+			org.jobrunr.jobs.Job job = this.storage.getJobById(taskId);
+			return job.hasState(StateName.ENQUEUED) || job.hasState(StateName.PROCESSING)
+					|| job.hasState(StateName.SCHEDULED) || job.hasState(StateName.AWAITING);
+		}
+		catch (JobNotFoundException ex) {
+			return false;
+		}
+	}
+
+	public boolean isConversionProcessing(UUID taskId) {
+		try {
+			return this.storage.getJobById(taskId).hasState(StateName.PROCESSING);
+		}
+		catch (JobNotFoundException ex) {
+			return false;
+		}
+	}
+
+	public void deleteConversion(UUID taskId) {
+		try {
+			this.scheduler.delete(taskId, "task deleted or cancelled");
+		}
+		catch (JobNotFoundException ex) {
+			// nothing to delete
+		}
+	}
+
+	/**
+	 * One mail per ending: the id derives from the task and the moment it ended, so a re-run of the
+	 * same ending does not mail twice while a later retry of the task mails again.
+	 */
+	public void enqueueNotification(UUID taskId, Instant finishedAt) {
+		String key = "notify:" + taskId + ":" + finishedAt.toEpochMilli();
+		UUID id = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+		this.scheduler.<NotificationJob>enqueue(id, job -> job.notifyOwner(taskId));
+		wakeWorkers();
+	}
+
+	public void wakeWorkers() {
+		this.redis.run(jedis -> jedis.publish(WAKE_UP_CHANNEL, "1"));
+	}
+
+}

@@ -1,0 +1,75 @@
+package com.cct.status;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Every Redis call goes through here. Redis is a cache and a signal bus, never the source of truth,
+ * so a failure is logged once, calls are skipped for a short while (no request pays a timeout per
+ * call during an outage), and the first call after that probes whether Redis is back.
+ */
+@Component
+public class RedisGuard {
+
+	private static final Logger log = LoggerFactory.getLogger(RedisGuard.class);
+
+	private final JedisPooled jedis;
+
+	private final long retryAfterMillis;
+
+	private final AtomicLong downUntil = new AtomicLong();
+
+	private final Clock clock = Clock.systemUTC();
+
+	public RedisGuard(JedisPooled jedis, RedisSettings settings) {
+		this.jedis = jedis;
+		this.retryAfterMillis = settings.retryAfter().toMillis();
+	}
+
+	public <T> Optional<T> call(Function<JedisPooled, T> action) {
+		long now = this.clock.millis();
+		long until = this.downUntil.get();
+		if (now < until) {
+			return Optional.empty();
+		}
+		try {
+			T result = action.apply(this.jedis);
+			if (until != 0 && this.downUntil.compareAndSet(until, 0)) {
+				log.info("Redis is reachable again");
+			}
+			return Optional.ofNullable(result);
+		}
+		catch (JedisException ex) {
+			if (this.downUntil.getAndSet(now + this.retryAfterMillis) == 0) {
+				log.warn("Redis unavailable, serving from PostgreSQL until it is back: {}", ex.getMessage());
+			}
+			return Optional.empty();
+		}
+	}
+
+	public void run(Consumer<JedisPooled> action) {
+		call(jedis -> {
+			action.accept(jedis);
+			return Boolean.TRUE;
+		});
+	}
+
+	public boolean isUp() {
+		return this.clock.millis() >= this.downUntil.get();
+	}
+
+	public JedisPooled client() {
+		return this.jedis;
+	}
+
+}

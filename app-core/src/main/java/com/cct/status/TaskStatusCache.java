@@ -1,0 +1,86 @@
+package com.cct.status;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.stereotype.Component;
+
+import com.cct.task.Task;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * Live task snapshots in Redis and the per-task event channel. Readers fall back to PostgreSQL when
+ * this returns nothing, so losing Redis loses only freshness of progress, never a task.
+ */
+@Component
+public class TaskStatusCache {
+
+	private static final String SNAPSHOT = "cct:task:";
+
+	private static final String EVENTS = "cct:events:";
+
+	private final RedisGuard redis;
+
+	private final ObjectMapper json;
+
+	private final long ttlSeconds;
+
+	public TaskStatusCache(RedisGuard redis, ObjectMapper json, RedisSettings settings) {
+		this.redis = redis;
+		this.json = json;
+		this.ttlSeconds = settings.snapshotTtl().toSeconds();
+	}
+
+	public static String eventChannel(UUID taskId) {
+		return EVENTS + taskId;
+	}
+
+	public Optional<Task> get(UUID taskId) {
+		return this.redis.call(jedis -> jedis.get(SNAPSHOT + taskId)).map(text -> read(text, Task.class));
+	}
+
+	public void put(Task task) {
+		String text = write(task);
+		this.redis.run(jedis -> jedis.set(SNAPSHOT + task.id(), text, SetParams.setParams().ex(this.ttlSeconds)));
+	}
+
+	public void evict(UUID taskId) {
+		this.redis.run(jedis -> jedis.del(SNAPSHOT + taskId));
+	}
+
+	/** Stores the snapshot and tells whoever follows the task (SSE streams) what changed. */
+	public void publish(String type, Task task) {
+		String snapshot = write(task);
+		String event = write(new TaskEvent(type, task));
+		this.redis.run(jedis -> {
+			jedis.set(SNAPSHOT + task.id(), snapshot, SetParams.setParams().ex(this.ttlSeconds));
+			jedis.publish(eventChannel(task.id()), event);
+		});
+	}
+
+	public TaskEvent readEvent(String text) {
+		return read(text, TaskEvent.class);
+	}
+
+	private String write(Object value) {
+		try {
+			return this.json.writeValueAsString(value);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private <T> T read(String text, Class<T> type) {
+		try {
+			return this.json.readValue(text, type);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

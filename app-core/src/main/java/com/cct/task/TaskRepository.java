@@ -1,0 +1,84 @@
+package com.cct.task;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.data.jdbc.repository.query.Modifying;
+import org.springframework.data.jdbc.repository.query.Query;
+import org.springframework.data.repository.ListCrudRepository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The task store. Every status change is a conditional update naming the states it may leave, so
+ * two actors racing (a worker finishing while the owner cancels, a job re-run after a crash) settle
+ * on exactly one transition: the loser's update matches no row.
+ */
+public interface TaskRepository extends ListCrudRepository<Task, UUID> {
+
+	@Transactional(readOnly = true)
+	Optional<Task> findByIdAndUserId(UUID id, UUID userId);
+
+	@Transactional(readOnly = true)
+	@Query("select * from tasks where user_id = :userId and (original_file = :name or processed_file = :name)")
+	Optional<Task> findByUserIdAndFileName(UUID userId, String name);
+
+	@Transactional(readOnly = true)
+	Optional<Task> findByUserIdAndIdempotencyKey(UUID userId, String idempotencyKey);
+
+	@Transactional(readOnly = true)
+	@Query("select * from tasks where user_id = :userId order by created_at asc, id asc limit :max")
+	List<Task> findOldestFirst(UUID userId, int max);
+
+	@Transactional(readOnly = true)
+	@Query("select * from tasks where user_id = :userId order by created_at desc, id desc limit :max")
+	List<Task> findNewestFirst(UUID userId, int max);
+
+	@Transactional(readOnly = true)
+	@Query("select * from tasks where status = :status and created_at < :before order by created_at limit :max")
+	List<Task> findByStatusCreatedBefore(String status, Instant before, int max);
+
+	@Transactional(readOnly = true)
+	@Query("select * from tasks where created_at < :before order by created_at limit :max")
+	List<Task> findCreatedBefore(Instant before, int max);
+
+	@Modifying
+	@Query("""
+			update tasks set status = 'processing', progress = 0, error = null, started_at = :now, finished_at = null
+			where id = :id and status in ('uploaded', 'processing')""")
+	int markProcessing(UUID id, Instant now);
+
+	@Modifying
+	@Query("update tasks set progress = :progress where id = :id and status = 'processing' and progress < :progress")
+	int updateProgress(UUID id, int progress);
+
+	@Modifying
+	@Query("""
+			update tasks set status = 'processed', progress = 100, processed_size_bytes = :size, error = null,
+			finished_at = :now where id = :id and status = 'processing'""")
+	int markProcessed(UUID id, long size, Instant now);
+
+	@Modifying
+	@Query("""
+			update tasks set status = 'failed', error = :reason, finished_at = :now
+			where id = :id and status in ('uploaded', 'processing')""")
+	int markFailed(UUID id, String reason, Instant now);
+
+	@Modifying
+	@Query("""
+			update tasks set status = 'cancelled', finished_at = :now
+			where id = :id and status in ('uploaded', 'processing')""")
+	int markCancelled(UUID id, Instant now);
+
+	@Modifying
+	@Query("""
+			update tasks set status = 'uploaded', progress = 0, error = null, started_at = null, finished_at = null,
+			processed_size_bytes = null where id = :id and status in ('failed', 'cancelled')""")
+	int markForRetry(UUID id);
+
+	@Modifying
+	@Query("delete from tasks where id = :id and status <> 'processing'")
+	int deleteUnlessProcessing(UUID id);
+
+}

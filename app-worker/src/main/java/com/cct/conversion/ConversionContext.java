@@ -1,0 +1,92 @@
+package com.cct.conversion;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.DoubleConsumer;
+
+import com.cct.storage.FileStorage;
+import com.cct.task.Task;
+
+/**
+ * What a converter works with. Paths are inside the task's folder; {@link #newTempFolder()} gives
+ * scratch space there too (removed by the runner afterwards). Long loops call {@link #checkpoint()}
+ * so a cancel, a job interruption or the deadline stops them promptly.
+ */
+public final class ConversionContext {
+
+	private final Task task;
+
+	private final Path input;
+
+	private final Path output;
+
+	private final FileStorage storage;
+
+	private final DoubleConsumer progress;
+
+	private final ProcessScope processes;
+
+	private final Clock clock = Clock.systemUTC();
+
+	public ConversionContext(Task task, Path input, Path output, FileStorage storage, DoubleConsumer progress,
+			ProcessScope processes) {
+		this.task = task;
+		this.input = input;
+		this.output = output;
+		this.storage = storage;
+		this.progress = progress;
+		this.processes = processes;
+	}
+
+	public Task task() {
+		return this.task;
+	}
+
+	public Path input() {
+		return this.input;
+	}
+
+	/** The temporary output; the runner moves it into place once the converter returns. */
+	public Path output() {
+		return this.output;
+	}
+
+	public Path newTempFolder() {
+		return this.storage.newTempFolder(this.task);
+	}
+
+	/** Reports progress as a fraction 0..1; throttled downstream, so call as often as convenient. */
+	public void progress(double fraction) {
+		this.progress.accept(Math.max(0, Math.min(1, fraction)));
+	}
+
+	/**
+	 * Throws when the task was cancelled, the job interrupted or the deadline passed. Cheap enough
+	 * to call for every buffer copied.
+	 */
+	public void checkpoint() throws InterruptedException {
+		if (Thread.currentThread().isInterrupted() || this.processes.isCancelled()) {
+			throw new InterruptedException("conversion cancelled");
+		}
+		if (this.clock.instant().isAfter(this.processes.deadline())) {
+			throw new DeadlineExceededException(this.processes.limit());
+		}
+	}
+
+	/** Tightens the deadline once the input is known (e.g. from its duration), never beyond the ceiling. */
+	public void limitTo(Duration limit) {
+		this.processes.limitTo(limit);
+	}
+
+	public Instant deadline() {
+		return this.processes.deadline();
+	}
+
+	/** The sandbox that starts external processes (ffmpeg, ffprobe) bound to this conversion. */
+	public ProcessScope processes() {
+		return this.processes;
+	}
+
+}

@@ -1,0 +1,21 @@
+package com.cct.conversion;
+
+import java.time.Duration;
+
+final class Durations {
+
+	private Durations() {
+	}
+
+	static String readable(Duration duration) {
+		long seconds = Math.max(1, duration.toSeconds());
+		if (seconds < 120) {
+			return seconds + " s";
+		}
+		if (seconds < 7200) {
+			return (seconds / 60) + " min";
+		}
+		return (seconds / 3600) + " h";
+	}
+
+}

@@ -1,0 +1,100 @@
+package com.cct.conversion;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.cct.task.TaskRepository;
+import com.cct.task.TaskStatus;
+
+import jakarta.annotation.PreDestroy;
+
+/**
+ * Watches the conversions running in this worker. Four times a second it kills the processes of any
+ * conversion past its deadline or whose job thread was interrupted (JobRunr deleted the job); every
+ * two seconds it checks PostgreSQL for tasks cancelled while Redis could not say so. The Redis
+ * cancel signal ({@link #cancel}) is the fast path.
+ */
+@Component
+public class ProcessControl {
+
+	private static final Logger log = LoggerFactory.getLogger(ProcessControl.class);
+
+	private static final int DATABASE_CHECK_EVERY = 8;
+
+	private final Map<UUID, ProcessScope> running = new ConcurrentHashMap<>();
+
+	private final TaskRepository tasks;
+
+	private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+		Thread thread = new Thread(runnable, "conversion-watchdog");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private int ticks;
+
+	public ProcessControl(TaskRepository tasks) {
+		this.tasks = tasks;
+		this.watchdog.scheduleWithFixedDelay(this::watch, 250, 250, TimeUnit.MILLISECONDS);
+	}
+
+	public ProcessScope open(UUID taskId, Duration ceiling) {
+		ProcessScope scope = new ProcessScope(taskId, ceiling);
+		this.running.put(taskId, scope);
+		return scope;
+	}
+
+	public void close(ProcessScope scope) {
+		this.running.remove(scope.taskId(), scope);
+		scope.close();
+	}
+
+	/** Kills the task's processes if it runs here; a no-op otherwise. */
+	public void cancel(UUID taskId) {
+		ProcessScope scope = this.running.get(taskId);
+		if (scope != null) {
+			log.info("Cancelling the conversion of task {}", taskId);
+			scope.cancel();
+		}
+	}
+
+	public int runningCount() {
+		return this.running.size();
+	}
+
+	private void watch() {
+		try {
+			for (ProcessScope scope : this.running.values()) {
+				if (scope.isExpired() || scope.owner().isInterrupted()) {
+					scope.kill();
+				}
+			}
+			if (++this.ticks % DATABASE_CHECK_EVERY == 0) {
+				for (ProcessScope scope : this.running.values()) {
+					this.tasks.findById(scope.taskId())
+						.filter(task -> task.status() != TaskStatus.PROCESSING)
+						.ifPresent(task -> scope.cancel());
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			log.debug("Watchdog round skipped: {}", ex.getMessage());
+		}
+	}
+
+	@PreDestroy
+	void shutdown() {
+		this.watchdog.shutdownNow();
+		this.running.values().forEach(ProcessScope::close);
+	}
+
+}

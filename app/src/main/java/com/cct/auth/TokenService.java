@@ -1,0 +1,102 @@
+package com.cct.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.stereotype.Component;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+
+/**
+ * Issues and verifies the API's bearer tokens: HS256 only (the verifier rejects any other
+ * algorithm, {@code none} included), issuer and expiry required.
+ */
+@Component
+class TokenService {
+
+	private static final Logger log = LoggerFactory.getLogger(TokenService.class);
+
+	static final String ISSUER = "cloud-conversion-tool";
+
+	static final int MIN_SECRET_BYTES = 32;
+
+	private final Algorithm algorithm;
+
+	private final JWTVerifier verifier;
+
+	private final Duration ttl;
+
+	private final Clock clock = Clock.systemUTC();
+
+	TokenService(JwtSettings settings, Environment environment) {
+		this.algorithm = Algorithm.HMAC256(secret(settings.secret(), environment));
+		this.verifier = JWT.require(this.algorithm)
+			.withIssuer(ISSUER)
+			.withClaimPresence("exp")
+			.withClaimPresence("sub")
+			.build();
+		this.ttl = settings.ttl();
+	}
+
+	IssuedToken issue(UUID userId, String username) {
+		Instant now = this.clock.instant();
+		String token = JWT.create()
+			.withIssuer(ISSUER)
+			.withSubject(userId.toString())
+			.withClaim("username", username)
+			.withIssuedAt(now)
+			.withExpiresAt(now.plus(this.ttl))
+			.sign(this.algorithm);
+		return new IssuedToken(token, this.ttl.toSeconds());
+	}
+
+	Optional<AuthenticatedUser> verify(String token) {
+		try {
+			DecodedJWT jwt = this.verifier.verify(token);
+			return Optional.of(new AuthenticatedUser(UUID.fromString(jwt.getSubject()),
+					jwt.getClaim("username").asString()));
+		}
+		catch (JWTVerificationException | IllegalArgumentException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Outside the local profile a missing or short secret stops the start, naming the variable to
+	 * set; locally a random per-process secret keeps a newcomer going (tokens end with the process).
+	 */
+	static byte[] secret(String configured, Environment environment) {
+		byte[] bytes = configured == null ? new byte[0] : configured.getBytes(StandardCharsets.UTF_8);
+		if (bytes.length >= MIN_SECRET_BYTES) {
+			return bytes;
+		}
+		if (!environment.acceptsProfiles(Profiles.of("local"))) {
+			throw new IllegalStateException("CCT_JWT_SECRET must be set to at least " + MIN_SECRET_BYTES
+					+ " bytes (e.g. `openssl rand -base64 48`) outside the local profile");
+		}
+		log.warn("CCT_JWT_SECRET is unset or shorter than {} bytes: using a random secret for this process "
+				+ "(local profile only)", MIN_SECRET_BYTES);
+		byte[] random = new byte[48];
+		new SecureRandom().nextBytes(random);
+		Arrays.fill(bytes, (byte) 0);
+		return random;
+	}
+
+	record IssuedToken(String token, long expiresIn) {
+	}
+
+}

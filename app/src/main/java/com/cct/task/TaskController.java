@@ -1,0 +1,118 @@
+package com.cct.task;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import com.cct.auth.AuthenticatedUser;
+import com.cct.web.Problems;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+@RestController
+@RequestMapping("/api/tasks")
+@Tag(name = "Tasks")
+@SecurityRequirement(name = "bearer")
+class TaskController {
+
+	private static final int MAX_LIST = 1000;
+
+	private final TaskUploads uploads;
+
+	private final TaskService service;
+
+	TaskController(TaskUploads uploads, TaskService service) {
+		this.uploads = uploads;
+		this.service = service;
+	}
+
+	@PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+	@Operation(summary = "Upload a file and queue its conversion")
+	@ApiResponse(responseCode = "201", description = "Task created (or replayed for a known Idempotency-Key)")
+	@ApiResponse(responseCode = "400", description = "Missing part, unknown format or quality, unsupported pair, empty file")
+	@ApiResponse(responseCode = "413", description = "File larger than CCT_MAX_UPLOAD_SIZE")
+	@ApiResponse(responseCode = "415", description = "The content is not what the file name claims")
+	ResponseEntity<TaskResponse> create(@AuthenticationPrincipal AuthenticatedUser user,
+			@Parameter(description = "The file (course name of the part)") @RequestPart(name = "fileName", required = false) MultipartFile fileName,
+			@Parameter(description = "The file, under its common name") @RequestPart(name = "file", required = false) MultipartFile file,
+			@Parameter(description = "Target format, e.g. mp3, webm, png, zip; see GET /api/formats") @RequestParam(required = false) String newFormat,
+			@Parameter(description = "high, medium or low (media only)") @RequestParam(required = false) String quality,
+			@Parameter(description = "false: no mail when the task ends (default: the account's setting)") @RequestParam(required = false) Boolean notify,
+			@Parameter(description = "A retry with the same key returns the same task") @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+		MultipartFile upload = fileName != null ? fileName : file;
+		TaskUploads.Outcome outcome = this.uploads.upload(user,
+				new UploadRequest(upload, newFormat, quality, notify, idempotencyKey));
+		Task task = outcome.task();
+		return ResponseEntity.created(URI.create("/api/tasks/" + task.id()))
+			.header("Idempotent-Replayed", Boolean.toString(outcome.replayed()))
+			.body(TaskResponse.of(task));
+	}
+
+	@GetMapping
+	@Operation(summary = "List your tasks")
+	List<TaskResponse> list(@AuthenticationPrincipal AuthenticatedUser user,
+			@Parameter(description = "How many tasks at most (1-1000)") @RequestParam(defaultValue = "100") int max,
+			@Parameter(description = "0: oldest first, 1: newest first") @RequestParam(defaultValue = "0") int order) {
+		if (max < 1 || max > MAX_LIST) {
+			throw Problems.badRequest("invalid-max", "Invalid max", "'max' must be between 1 and " + MAX_LIST + ".");
+		}
+		if (order != 0 && order != 1) {
+			throw Problems.badRequest("invalid-order", "Invalid order", "'order' is 0 (oldest first) or 1 (newest first).");
+		}
+		return this.service.list(user.id(), max, order == 1).stream().map(TaskResponse::of).toList();
+	}
+
+	@GetMapping("/{id}")
+	@Operation(summary = "One task, with live status and progress")
+	@ApiResponse(responseCode = "404", description = "No such task, or not yours")
+	TaskResponse get(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id) {
+		return TaskResponse.of(this.service.get(user.id(), TaskIds.parse(id)));
+	}
+
+	@DeleteMapping("/{id}")
+	@Operation(summary = "Delete a task, its job and its files")
+	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "409", description = "The task is processing: cancel it first")
+	ResponseEntity<Void> delete(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id) {
+		this.service.delete(user.id(), TaskIds.parse(id));
+		return ResponseEntity.noContent().build();
+	}
+
+	@PostMapping("/{id}/cancel")
+	@Operation(summary = "Stop a queued or running conversion")
+	@ApiResponse(responseCode = "202", description = "Cancelled; a running ffmpeg is killed")
+	@ApiResponse(responseCode = "409", description = "The task already finished")
+	ResponseEntity<TaskResponse> cancel(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id) {
+		return ResponseEntity.status(HttpStatus.ACCEPTED)
+			.body(TaskResponse.of(this.service.cancel(user.id(), TaskIds.parse(id))));
+	}
+
+	@PostMapping("/{id}/retry")
+	@Operation(summary = "Run a failed or cancelled task again, under the same id")
+	@ApiResponse(responseCode = "202", description = "Queued again")
+	@ApiResponse(responseCode = "409", description = "The task is neither failed nor cancelled")
+	ResponseEntity<TaskResponse> retry(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id) {
+		return ResponseEntity.status(HttpStatus.ACCEPTED)
+			.body(TaskResponse.of(this.service.retry(user.id(), TaskIds.parse(id))));
+	}
+
+}

@@ -1,0 +1,26 @@
+package com.cct.task;
+
+import java.util.UUID;
+
+import com.cct.web.Problems;
+
+/** A malformed id names no task: 404, like an unknown one, so ids are never validated for probing. */
+final class TaskIds {
+
+	private TaskIds() {
+	}
+
+	static UUID parse(String id) {
+		try {
+			UUID uuid = UUID.fromString(id);
+			if (!uuid.toString().equalsIgnoreCase(id)) {
+				throw new IllegalArgumentException();
+			}
+			return uuid;
+		}
+		catch (IllegalArgumentException ex) {
+			throw Problems.notFound("No such task.");
+		}
+	}
+
+}

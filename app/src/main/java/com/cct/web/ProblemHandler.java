@@ -1,0 +1,85 @@
+package com.cct.web;
+
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every failure into RFC 9457 problem+json: MVC's own (through the base class), field
+ * validation (with an {@code errors} map), oversized uploads, an unreachable database (503, so
+ * clients retry) and anything unexpected (500 without internals: the log has the stack trace).
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+	@Override
+	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Some fields are invalid.");
+		body.setType(Problems.type("invalid-fields"));
+		body.setTitle("Invalid request");
+		Map<String, List<String>> errors = new java.util.TreeMap<>();
+		ex.getBindingResult()
+			.getFieldErrors()
+			.forEach(error -> errors.computeIfAbsent(error.getField(), f -> new java.util.ArrayList<>())
+				.add(error.getDefaultMessage()));
+		ex.getBindingResult()
+			.getGlobalErrors()
+			.forEach(error -> errors.computeIfAbsent(error.getObjectName(), f -> new java.util.ArrayList<>())
+				.add(error.getDefaultMessage()));
+		body.setProperty("errors", errors);
+		return ResponseEntity.badRequest().body(body);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE,
+				"The file is larger than this service accepts.");
+		body.setType(Problems.type("too-large"));
+		body.setTitle("Upload too large");
+		return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
+			.header(HttpHeaders.CONNECTION, "close")
+			.body(body);
+	}
+
+	@ExceptionHandler({ CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
+			TransientDataAccessException.class })
+	ResponseEntity<ProblemDetail> databaseUnavailable(Exception ex) {
+		log.warn("Database unavailable: {}", ex.getMessage());
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				"The service is briefly unavailable. Please retry in a few seconds.");
+		body.setType(Problems.type("unavailable"));
+		body.setTitle("Service unavailable");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(body);
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+		log.error("Unexpected error", ex);
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+				"Something went wrong on our side.");
+		body.setType(Problems.type("internal"));
+		body.setTitle("Internal error");
+		return ResponseEntity.internalServerError().body(body);
+	}
+
+}

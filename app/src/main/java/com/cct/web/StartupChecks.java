@@ -1,0 +1,68 @@
+package com.cct.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.stereotype.Component;
+
+import com.cct.storage.FileStorage;
+
+/**
+ * Refuses to start outside the local profile with a weak dashboard password (the JWT secret is
+ * checked where it is used), and prepares the upload spool folder beside the task folders so a
+ * finished upload moves into place by a rename.
+ */
+@Component
+class StartupChecks implements InitializingBean {
+
+	private static final Logger log = LoggerFactory.getLogger(StartupChecks.class);
+
+	static final int MIN_DASHBOARD_PASSWORD = 12;
+
+	private final Environment environment;
+
+	private final FileStorage storage;
+
+	private final String dashboardPassword;
+
+	private final String spool;
+
+	StartupChecks(Environment environment, FileStorage storage,
+			@Value("${jobrunr.dashboard.password:}") String dashboardPassword,
+			@Value("${spring.servlet.multipart.location:}") String spool) {
+		this.environment = environment;
+		this.storage = storage;
+		this.dashboardPassword = dashboardPassword;
+		this.spool = spool;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		boolean local = this.environment.acceptsProfiles(Profiles.of("local"));
+		if (this.dashboardPassword.length() < MIN_DASHBOARD_PASSWORD) {
+			if (!local) {
+				throw new IllegalStateException("CCT_DASHBOARD_PASSWORD must be set to at least "
+						+ MIN_DASHBOARD_PASSWORD + " characters outside the local profile");
+			}
+			log.warn("The JobRunr dashboard password is weak; set CCT_DASHBOARD_PASSWORD (local profile only)");
+		}
+		try {
+			Files.createDirectories(this.storage.root());
+			if (!this.spool.isBlank()) {
+				Files.createDirectories(Path.of(this.spool));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the storage folder " + this.storage.root(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Static checks of the deployment files: compose files, nginx config, Terraform, shell scripts,
+# Dockerfiles. The build machines have no Docker engine and no cloud access, so nothing is started
+# or applied here; what can be checked without them is.
+# Installs what it lacks with apt-get (docker-compose, nginx, shellcheck); expects terraform on PATH.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+passed=0
+failed=0
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# run NAME COMMAND...: one line per check; the command's output only when it fails.
+run() {
+  local name="$1"; shift
+  if "$@" > "$work/out" 2>&1; then
+    printf 'PASS  %s\n' "$name"
+    passed=$((passed + 1))
+  else
+    printf 'FAIL  %s\n' "$name"
+    sed 's/^/      /' "$work/out" | tail -n 40
+    failed=$((failed + 1))
+  fi
+}
+
+# --- tools ------------------------------------------------------------------------------------
+
+missing_pkgs=()
+command -v docker-compose > /dev/null 2>&1 || missing_pkgs+=(docker-compose)
+command -v nginx > /dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing_pkgs+=(nginx)
+command -v shellcheck > /dev/null 2>&1 || missing_pkgs+=(shellcheck)
+if [[ ${#missing_pkgs[@]} -gt 0 ]]; then
+  echo "installing ${missing_pkgs[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing_pkgs[@]}" > /dev/null
+fi
+PATH="$PATH:/usr/sbin:/usr/local/bin"
+if ! command -v terraform > /dev/null 2>&1; then
+  echo "terraform not found (expected /usr/local/bin/terraform on the build machines)." >&2
+  echo "Install it from HashiCorp's releases; it cannot come from apt here." >&2
+  exit 1
+fi
+# Quiet terraform's complaint about a missing CLI config file, which changes nothing here.
+if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
+  unset TF_CLI_CONFIG_FILE
+fi
+
+# --- compose ----------------------------------------------------------------------------------
+
+# Dummy values for the variables compose.worker.yaml insists on (${VAR:?...}).
+worker_env=(
+  SPRING_DATASOURCE_URL=jdbc:postgresql://10.0.0.5:5432/cct
+  SPRING_DATASOURCE_PASSWORD=check
+  CCT_REDIS_URL=redis://10.0.0.6:6379
+  CCT_HOST_STORAGE=/mnt/cct-files
+)
+
+run "compose.yaml: docker-compose config" docker-compose -f compose.yaml config -q
+run "compose.worker.yaml: docker-compose config" env "${worker_env[@]}" docker-compose -f compose.worker.yaml config -q
+run "compose.worker.yaml: refuses to run without its required variables" \
+  bash -c '! env -u SPRING_DATASOURCE_URL docker-compose -f compose.worker.yaml config -q'
+
+# Compose v2 compatibility and `--scale worker=N`, read from the files themselves.
+compose_rules() {
+  python3 - "$@" <<'PY'
+import sys, yaml
+problems = []
+for path in sys.argv[1:]:
+    doc = yaml.safe_load(open(path))
+    for key in ("name", "include", "develop"):
+        if key in doc:
+            problems.append(f"{path}: top-level '{key}' (docker-compose 1.29 rejects it)")
+    for svc, spec in doc["services"].items():
+        if "develop" in spec:
+            problems.append(f"{path}: service {svc} uses 'develop'")
+compose = yaml.safe_load(open("compose.yaml"))
+services = compose["services"]
+for svc in ("nginx", "app", "worker", "postgres", "redis", "mailpit"):
+    if svc not in services:
+        problems.append(f"compose.yaml: no '{svc}' service")
+worker = services.get("worker", {})
+for key in ("container_name", "ports"):
+    if key in worker:
+        problems.append(f"compose.yaml: worker has '{key}', so --scale worker=N cannot work")
+app_vols = [str(v) for v in services.get("app", {}).get("volumes", [])]
+worker_vols = [str(v) for v in worker.get("volumes", [])]
+if not any(v in worker_vols for v in app_vols if v.startswith("files:")):
+    problems.append("compose.yaml: app and worker do not mount the same 'files' volume at the same path")
+nginx_ports = [str(p) for p in services.get("nginx", {}).get("ports", [])]
+if not any(p.endswith(":8000") for p in nginx_ports):
+    problems.append("compose.yaml: nginx is not published on 8000")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+PY
+}
+run "compose files: Compose v2 compatible, worker scalable, shared files volume" \
+  compose_rules compose.yaml compose.worker.yaml
+
+# --- nginx ------------------------------------------------------------------------------------
+
+# The config names the compose service "app", which resolves only inside compose. Test the real
+# file with "app" mapped to 127.0.0.1 in a private mount namespace; where unshare is not allowed,
+# test a copy with the upstream host replaced.
+nginx_test() {
+  local conf="$PWD/nginx/nginx.conf"
+  cp /etc/hosts "$work/hosts"
+  echo "127.0.0.1 app" >> "$work/hosts"
+  mkdir -p "$work/nginx-prefix/logs"
+  if unshare --mount true 2> /dev/null; then
+    cat > "$work/nginx-in-namespace.sh" <<'SH'
+mount --bind "$1" /etc/hosts && nginx -e stderr -p "$2" -t -c "$3"
+SH
+    unshare --mount sh "$work/nginx-in-namespace.sh" "$work/hosts" "$work/nginx-prefix" "$conf"
+  else
+    sed 's/server app:8080/server 127.0.0.1:8080/' "$conf" > "$work/nginx-copy.conf"
+    nginx -e stderr -p "$work/nginx-prefix" -t -c "$work/nginx-copy.conf"
+  fi
+}
+run "nginx/nginx.conf: nginx -t" nginx_test
+
+nginx_rules() {
+  local conf=nginx/nginx.conf size limit_mb
+  size="$(sed -n 's/^[[:space:]]*client_max_body_size[[:space:]]\+\([0-9]\+\)[mM];.*/\1/p' "$conf" | head -n 1)"
+  limit_mb=1024 # CCT_MAX_UPLOAD_SIZE default 1GB (compose.yaml)
+  [[ -n "$size" && "$size" -ge "$limit_mb" ]] || { echo "client_max_body_size ${size:-?}m is below the ${limit_mb}m upload limit"; return 1; }
+  grep -q 'proxy_request_buffering off' "$conf" || { echo "uploads are buffered (proxy_request_buffering off missing)"; return 1; }
+  awk '/location ~ \^\/api\/tasks\/\[\^\/\]\+\/events\$/,/}/' "$conf" > "$work/sse"
+  for directive in 'proxy_buffering off' 'proxy_cache off' 'proxy_read_timeout 1h'; do
+    grep -q "$directive;" "$work/sse" || { echo "SSE location lacks '$directive'"; return 1; }
+  done
+  if ! grep -q 'proxy_http_version 1.1' "$conf" || ! grep -q 'proxy_set_header Connection ""' "$conf"; then
+    echo "upstream HTTP/1.1 without a Connection header is missing"; return 1
+  fi
+}
+run "nginx/nginx.conf: upload limit >= 1GB, unbuffered uploads and SSE" nginx_rules
+
+# --- terraform --------------------------------------------------------------------------------
+
+run "terraform fmt -check -recursive terraform" terraform fmt -check -recursive terraform
+
+# Render every startup script with sample values (no providers needed) and shellcheck the result.
+tf_templates() {
+  local dir="$work/tf-templates" out
+  mkdir -p "$dir"
+  cat > "$dir/render.tf" <<EOF
+output "aws" {
+  value = templatefile("$PWD/terraform/aws/user-data.sh.tftpl", { repo_url = "https://example.com/cct.git", repo_ref = "main", workers = 2, public_url = "http://192.0.2.1:8000" })
+}
+output "nfs" {
+  value = templatefile("$PWD/terraform/gcp/nfs/startup.sh.tftpl", { client_cidr = "10.128.0.0/9", files_uid = 10001 })
+}
+output "web" {
+  value = templatefile("$PWD/terraform/gcp/web/startup.sh.tftpl", { nfs_server = "10.0.0.9", nfs_export = "/srv/cct", repo_url = "u", repo_ref = "main", app_image = "", jdbc_url = "jdbc:postgresql://10.1.0.3:5432/cct", db_user = "cct", db_password = "pw", redis_url = "redis://:a@10.1.0.4:6379", jwt_secret = "j", dashboard_username = "admin", dashboard_password = "d", public_url = "http://192.0.2.2", max_upload_size = "1GB", retention = "7d" })
+}
+output "worker" {
+  value = templatefile("$PWD/terraform/gcp/worker/startup.sh.tftpl", { repo_url = "u", repo_ref = "main", worker_image = "europe-west1-docker.pkg.dev/p/cct/worker:1", jdbc_url = "j", db_user = "cct", db_password = "pw", redis_url = "r", nfs_server = "10.0.0.9", nfs_export = "/srv/cct", public_url = "http://192.0.2.2", max_job_duration = "30m", threads_per_vm = 4, smtp_host = "smtp.example.com", smtp_port = 587, smtp_username = "u", smtp_password = "p", mail_from = "a@example.com" })
+}
+EOF
+  (cd "$dir" && terraform apply -auto-approve -input=false -no-color > apply.log 2>&1) || { cat "$dir/apply.log"; return 1; }
+  for out in aws nfs web worker; do
+    (cd "$dir" && terraform output -raw "$out") > "$dir/$out.sh"
+    shellcheck -s bash "$dir/$out.sh" || return 1
+  done
+}
+run "terraform startup scripts render and pass shellcheck" tf_templates
+
+gitignore_rules() {
+  local p
+  for p in terraform/aws/terraform.tfstate terraform/gcp/web/terraform.tfstate.backup \
+    terraform/gcp/database/terraform.tfvars terraform/aws/.terraform/x; do
+    git check-ignore -q "$p" || { echo "$p is not git-ignored"; return 1; }
+  done
+  ! git check-ignore -q terraform/aws/terraform.tfvars.example || { echo "tfvars.example is ignored"; return 1; }
+}
+run "terraform state, tfvars and .terraform/ are git-ignored" gitignore_rules
+
+# --- shell scripts ----------------------------------------------------------------------------
+
+run "shellcheck process_files.sh scripts/*.sh" shellcheck process_files.sh scripts/*.sh
+
+process_files_rules() {
+  local empty="$work/empty.env" out
+  : > "$empty"
+  bash process_files.sh --help | grep -q -- '--no-docker' || { echo "--help does not describe --no-docker"; return 1; }
+  if out="$(env -i PATH="$PATH" CCT_ENV_FILE="$empty" bash process_files.sh --check 2>&1)"; then
+    echo "--check passed with no variables set"; return 1
+  fi
+  grep -q 'required variables not set: SPRING_DATASOURCE_URL' <<< "$out" || { echo "$out"; return 1; }
+  if bash process_files.sh --bogus > /dev/null 2>&1; then echo "unknown option accepted"; return 1; fi
+}
+run "process_files.sh: --help, and --check fails clearly without variables" process_files_rules
+
+# --- Dockerfiles ------------------------------------------------------------------------------
+
+dockerfile_user() { # the last USER must name a non-root user
+  local file="$1" user
+  user="$(awk 'toupper($1) == "USER" { u = $2 } END { print u }' "$file")"
+  user="${user%%:*}"
+  case "$user" in
+    "") echo "$file: no USER line (the image would run as root)"; return 1 ;;
+    root | 0) echo "$file: final USER is $user"; return 1 ;;
+  esac
+  grep -q '^HEALTHCHECK' "$file" || { echo "$file: no HEALTHCHECK"; return 1; }
+}
+for dockerfile in app/Dockerfile app-worker/Dockerfile; do
+  run "$dockerfile: runs as a non-root USER, has a HEALTHCHECK" dockerfile_user "$dockerfile"
+done
+# The Maven reactor needs every module's POM, even in an image that builds only one module.
+dockerfile_modules() {
+  local module file ok=0
+  while IFS= read -r module; do
+    for file in app/Dockerfile app-worker/Dockerfile; do
+      grep -q "^COPY $module/pom.xml " "$file" || { echo "$file does not copy $module/pom.xml"; ok=1; }
+    done
+  done < <(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml)
+  return "$ok"
+}
+run "Dockerfiles copy the POM of every module in pom.xml" dockerfile_modules
+run "app-worker/Dockerfile: installs ffmpeg" grep -q 'apt-get install.*ffmpeg' app-worker/Dockerfile
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

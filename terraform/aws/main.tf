@@ -1,0 +1,118 @@
+# One EC2 VM running the whole compose stack (compose.yaml): nginx on 8000, the JobRunr dashboard on
+# 8001, Mailpit on 8025, app, workers, PostgreSQL and Redis. Good for a demo or a small team; for
+# scaling workers across machines see terraform/gcp.
+#
+# Secrets (JWT secret, dashboard and database passwords) are generated on the VM at first boot into
+# /opt/cct/.env, so they appear neither in Terraform state nor in the instance's user data.
+
+locals {
+  admin_cidr = coalesce(var.admin_cidr, var.allowed_cidr)
+}
+
+data "aws_ami" "ubuntu" {
+  most_recent = true
+  owners      = ["099720109477"] # Canonical
+  filter {
+    name   = "name"
+    values = ["ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"]
+  }
+  filter {
+    name   = "virtualization-type"
+    values = ["hvm"]
+  }
+}
+
+resource "aws_security_group" "cct" {
+  name_prefix = "${var.name}-"
+  description = "Cloud Conversion Tool single VM"
+
+  ingress {
+    description = "API and web page (nginx)"
+    from_port   = 8000
+    to_port     = 8000
+    protocol    = "tcp"
+    cidr_blocks = [var.allowed_cidr]
+  }
+
+  ingress {
+    description = "JobRunr dashboard (basic auth)"
+    from_port   = 8001
+    to_port     = 8001
+    protocol    = "tcp"
+    cidr_blocks = [local.admin_cidr]
+  }
+
+  ingress {
+    description = "Mailpit web UI"
+    from_port   = 8025
+    to_port     = 8025
+    protocol    = "tcp"
+    cidr_blocks = [local.admin_cidr]
+  }
+
+  ingress {
+    description = "SSH"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [local.admin_cidr]
+  }
+
+  egress {
+    description = "Packages, images, git"
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+
+  tags = {
+    Name = var.name
+  }
+}
+
+# Allocated before the instance so that its address can go into CCT_PUBLIC_URL (links in the mails).
+resource "aws_eip" "cct" {
+  domain = "vpc"
+  tags = {
+    Name = var.name
+  }
+}
+
+resource "aws_instance" "cct" {
+  ami                    = data.aws_ami.ubuntu.id
+  instance_type          = var.instance_type
+  key_name               = var.key_name
+  vpc_security_group_ids = [aws_security_group.cct.id]
+
+  user_data = templatefile("${path.module}/user-data.sh.tftpl", {
+    repo_url   = var.repo_url
+    repo_ref   = var.repo_ref
+    workers    = var.workers
+    public_url = "http://${aws_eip.cct.public_ip}:8000"
+  })
+  user_data_replace_on_change = true
+
+  root_block_device {
+    volume_size = var.disk_size_gb
+    volume_type = "gp3"
+    encrypted   = true
+  }
+
+  metadata_options {
+    http_tokens = "required"
+  }
+
+  tags = {
+    Name = var.name
+  }
+}
+
+resource "aws_eip_association" "cct" {
+  instance_id   = aws_instance.cct.id
+  allocation_id = aws_eip.cct.id
+}

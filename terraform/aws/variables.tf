@@ -1,0 +1,65 @@
+variable "region" {
+  description = "AWS region, e.g. eu-west-1."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "instance_type" {
+  description = "EC2 instance type. The whole stack (nginx, app, workers, PostgreSQL, Redis) shares it."
+  type        = string
+  default     = "t3.large"
+}
+
+variable "key_name" {
+  description = "Name of an existing EC2 key pair for SSH (null: no SSH key; use SSM or the console)."
+  type        = string
+  default     = null
+}
+
+variable "allowed_cidr" {
+  description = "Who may reach the service on port 8000, e.g. 203.0.113.7/32 (or 0.0.0.0/0 for a public service)."
+  type        = string
+  validation {
+    condition     = can(cidrhost(var.allowed_cidr, 0))
+    error_message = "allowed_cidr must be a CIDR block such as 203.0.113.7/32."
+  }
+}
+
+variable "admin_cidr" {
+  description = "Who may reach SSH (22), the JobRunr dashboard (8001) and the mail UI (8025). Defaults to allowed_cidr; keep it narrow."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.admin_cidr == null || can(cidrhost(var.admin_cidr, 0))
+    error_message = "admin_cidr must be a CIDR block such as 203.0.113.7/32."
+  }
+}
+
+variable "repo_url" {
+  description = "Git URL the VM clones the project from (must be reachable from the VM, e.g. an HTTPS URL with a read token, or a public mirror)."
+  type        = string
+}
+
+variable "repo_ref" {
+  description = "Branch, tag or commit to deploy."
+  type        = string
+  default     = "main"
+}
+
+variable "workers" {
+  description = "How many worker containers compose runs (docker compose up --scale worker=N)."
+  type        = number
+  default     = 1
+}
+
+variable "disk_size_gb" {
+  description = "Root volume size: images, PostgreSQL data and every uploaded and converted file live on it."
+  type        = number
+  default     = 50
+}
+
+variable "name" {
+  description = "Name prefix for the AWS resources."
+  type        = string
+  default     = "cct"
+}

@@ -1,0 +1,165 @@
+# The worker tier: a regional managed instance group of VMs, each running one worker container via
+# process_files.sh + compose.worker.yaml. Devops set its size: an autoscaler on CPU between
+# min_workers and max_workers, or a fixed worker_count. Workers need no inbound traffic except
+# Google's health checker (autohealing on the management port) and IAP for SSH.
+#
+# Scaling in deletes VMs: a conversion running there is cut off and, once JobRunr declares that
+# server dead, retried on another worker (idempotent jobs), so nothing is lost.
+
+locals {
+  google_hc_ranges = ["35.191.0.0/16", "130.211.0.0/22"]
+  iap_range        = "35.235.240.0/20"
+}
+
+resource "google_service_account" "worker" {
+  account_id   = "cct-worker"
+  display_name = "Cloud Conversion Tool worker VMs"
+}
+
+resource "google_project_iam_member" "worker" {
+  for_each = toset(["roles/logging.logWriter", "roles/monitoring.metricWriter", "roles/artifactregistry.reader"])
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.worker.email}"
+}
+
+resource "google_compute_instance_template" "worker" {
+  name_prefix  = "cct-worker-"
+  machine_type = var.machine_type
+  tags         = ["cct-worker"]
+
+  disk {
+    source_image = "debian-cloud/debian-12"
+    disk_size_gb = 50
+    auto_delete  = true
+    boot         = true
+  }
+
+  network_interface {
+    network    = var.network
+    subnetwork = var.subnetwork
+  }
+
+  metadata = {
+    enable-oslogin = "TRUE"
+    startup-script = templatefile("${path.module}/startup.sh.tftpl", {
+      repo_url         = var.repo_url
+      repo_ref         = var.repo_ref
+      worker_image     = var.worker_image
+      jdbc_url         = var.jdbc_url
+      db_user          = var.db_user
+      db_password      = var.db_password
+      redis_url        = var.redis_url
+      nfs_server       = var.nfs_server
+      nfs_export       = var.nfs_export
+      public_url       = var.public_url
+      max_job_duration = var.max_job_duration
+      threads_per_vm   = var.threads_per_vm
+      smtp_host        = var.smtp_host
+      smtp_port        = var.smtp_port
+      smtp_username    = var.smtp_username
+      smtp_password    = var.smtp_password
+      mail_from        = var.mail_from
+    })
+    # Give running conversions what time Compute Engine allows before the VM goes away.
+    shutdown-script = "docker ps -q --filter label=com.docker.compose.service=worker | xargs -r docker stop -t 80"
+  }
+
+  service_account {
+    email  = google_service_account.worker.email
+    scopes = ["cloud-platform"]
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "google_compute_health_check" "worker" {
+  name                = "cct-worker"
+  check_interval_sec  = 15
+  timeout_sec         = 5
+  healthy_threshold   = 2
+  unhealthy_threshold = 4
+
+  http_health_check {
+    port         = 9091
+    request_path = "/actuator/health"
+  }
+}
+
+resource "google_compute_region_instance_group_manager" "worker" {
+  name               = "cct-worker"
+  region             = var.region
+  base_instance_name = "cct-worker"
+  # With the autoscaler on, it owns the size.
+  target_size = var.autoscaling ? null : var.worker_count
+
+  version {
+    instance_template = google_compute_instance_template.worker.id
+  }
+
+  auto_healing_policies {
+    health_check = google_compute_health_check.worker.id
+    # First boot installs Docker and may build the image.
+    initial_delay_sec = 900
+  }
+
+  update_policy {
+    type                  = "PROACTIVE"
+    minimal_action        = "REPLACE"
+    max_surge_fixed       = 3
+    max_unavailable_fixed = 0
+  }
+}
+
+resource "google_compute_region_autoscaler" "worker" {
+  count  = var.autoscaling ? 1 : 0
+  name   = "cct-worker"
+  region = var.region
+  target = google_compute_region_instance_group_manager.worker.id
+
+  autoscaling_policy {
+    min_replicas    = var.min_workers
+    max_replicas    = var.max_workers
+    cooldown_period = 300
+
+    cpu_utilization {
+      target = var.cpu_target
+    }
+
+    # Remove at most one worker VM per 10 minutes: fewer conversions cut off by scale-in.
+    scale_in_control {
+      time_window_sec = 600
+      max_scaled_in_replicas {
+        fixed = 1
+      }
+    }
+  }
+}
+
+resource "google_compute_firewall" "worker_health" {
+  name          = "cct-worker-from-health-checks"
+  network       = var.network
+  direction     = "INGRESS"
+  source_ranges = local.google_hc_ranges
+  target_tags   = ["cct-worker"]
+
+  allow {
+    protocol = "tcp"
+    ports    = ["9091"]
+  }
+}
+
+resource "google_compute_firewall" "worker_iap" {
+  name          = "cct-worker-from-iap"
+  network       = var.network
+  direction     = "INGRESS"
+  source_ranges = [local.iap_range]
+  target_tags   = ["cct-worker"]
+
+  allow {
+    protocol = "tcp"
+    ports    = ["22"]
+  }
+}
