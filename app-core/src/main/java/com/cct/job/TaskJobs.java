@@ -21,6 +21,9 @@ public class TaskJobs {
 
 	public static final String WAKE_UP_CHANNEL = "cct:wakeup";
 
+	/** Tells the worker running a task to kill its process now, ahead of JobRunr's next heartbeat. */
+	public static final String CANCEL_CHANNEL = "cct:cancel";
+
 	private final JobScheduler scheduler;
 
 	private final StorageProvider storage;
@@ -98,6 +101,10 @@ public class TaskJobs {
 		UUID id = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
 		this.scheduler.<NotificationJob>enqueue(id, job -> job.notifyOwner(taskId));
 		wakeWorkers();
+	}
+
+	public void signalCancel(UUID taskId) {
+		this.redis.run(jedis -> jedis.publish(CANCEL_CHANNEL, taskId.toString()));
 	}
 
 	public void wakeWorkers() {

@@ -7,7 +7,6 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 import com.cct.job.TaskJobs;
-import com.cct.status.RedisGuard;
 import com.cct.status.TaskStatusCache;
 import com.cct.storage.FileStorage;
 import com.cct.web.Problems;
@@ -19,9 +18,6 @@ import com.cct.web.Problems;
 @Service
 class TaskService {
 
-	/** Tells the worker running the task to kill its process now, ahead of JobRunr's next heartbeat. */
-	static final String CANCEL_CHANNEL = "cct:cancel";
-
 	private final TaskRepository tasks;
 
 	private final TaskStatusCache cache;
@@ -32,16 +28,13 @@ class TaskService {
 
 	private final FileStorage storage;
 
-	private final RedisGuard redis;
-
 	TaskService(TaskRepository tasks, TaskStatusCache cache, TaskTransitions transitions, TaskJobs jobs,
-			FileStorage storage, RedisGuard redis) {
+			FileStorage storage) {
 		this.tasks = tasks;
 		this.cache = cache;
 		this.transitions = transitions;
 		this.jobs = jobs;
 		this.storage = storage;
-		this.redis = redis;
 	}
 
 	Task get(UUID userId, UUID taskId) {
@@ -85,7 +78,7 @@ class TaskService {
 		Task cancelled = this.transitions.toCancelled(taskId)
 			.orElseThrow(() -> Problems.conflict("already-finished", "Task already finished",
 					"The task is " + currentStatus(userId, taskId) + "; only uploaded or processing tasks can be cancelled."));
-		this.redis.run(jedis -> jedis.publish(CANCEL_CHANNEL, taskId.toString()));
+		this.jobs.signalCancel(taskId);
 		this.jobs.deleteConversion(taskId);
 		if (task.status() == TaskStatus.UPLOADED) {
 			this.storage.deleteTemporaries(task);

@@ -1,0 +1,27 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+MVN ?= mvn -B -ntp
+
+.PHONY: run test build services check-deploy bench clean
+
+## Build, make sure ffmpeg/PostgreSQL/Redis are there, then run web + one worker (Ctrl-C stops both).
+run: services build
+	bash scripts/run-local.sh
+
+## Everything CI checks: unit and system tests (real PostgreSQL, Redis, ffmpeg, SMTP, browser), then
+## the static deployment checks.
+test: services
+	$(MVN) verify
+	bash scripts/check-deploy.sh
+
+build:
+	$(MVN) -DskipTests package
+
+services:
+	CCT_NEED_BROWSER=1 CCT_NEED_ARCHIVERS=1 bash scripts/ensure-services.sh
+
+check-deploy:
+	bash scripts/check-deploy.sh
+
+clean:
+	$(MVN) clean

@@ -1,0 +1,162 @@
+package com.cct.conversion;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jobrunr.jobs.context.JobDashboardProgressBar;
+import org.jobrunr.server.runner.ThreadLocalJobContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.cct.format.Format;
+import com.cct.job.ConversionJob;
+import com.cct.job.TaskJobs;
+import com.cct.storage.FileStorage;
+import com.cct.task.Task;
+import com.cct.task.TaskRepository;
+import com.cct.task.TaskStatus;
+import com.cct.task.TaskTransitions;
+
+/**
+ * The conversion job. Safe to run again after a crash: it starts from the stored original, writes
+ * to a temporary file, moves the result into place atomically and moves the task to
+ * {@code processed} with a guarded update, so a re-run ends in the same state with one result file
+ * and one transition. A task cancelled or deleted meanwhile is left alone.
+ */
+@Component
+class ConversionRunner implements ConversionJob {
+
+	private static final Logger log = LoggerFactory.getLogger(ConversionRunner.class);
+
+	private final TaskRepository tasks;
+
+	private final TaskTransitions transitions;
+
+	private final TaskJobs jobs;
+
+	private final FileStorage storage;
+
+	private final List<Converter> converters;
+
+	private final ProcessControl control;
+
+	private final ConversionSettings settings;
+
+	private final ConversionMetrics metrics;
+
+	ConversionRunner(TaskRepository tasks, TaskTransitions transitions, TaskJobs jobs, FileStorage storage,
+			List<Converter> converters, ProcessControl control, ConversionSettings settings,
+			ConversionMetrics metrics) {
+		this.tasks = tasks;
+		this.transitions = transitions;
+		this.jobs = jobs;
+		this.storage = storage;
+		this.converters = converters;
+		this.control = control;
+		this.settings = settings;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public void convert(UUID taskId) throws Exception {
+		Optional<Task> stored = this.tasks.findById(taskId);
+		if (stored.isEmpty() || stored.get().status().isFinal()) {
+			log.info("Task {} is gone or already ended; nothing to do", taskId);
+			return;
+		}
+		Optional<Task> started = this.transitions.toProcessing(taskId);
+		if (started.isEmpty()) {
+			return;
+		}
+		Task task = started.get();
+		this.metrics.pickedUp(stored.get());
+		Instant began = Instant.now();
+		// leftovers of an attempt that died with its worker
+		this.storage.deleteTemporaries(task);
+		Converter converter = this.converters.stream()
+			.filter(candidate -> candidate.handles(task))
+			.findFirst()
+			.orElseThrow(() -> new RejectedInputException("This conversion is not supported."));
+		Path input = this.storage.original(task);
+		if (!Files.isRegularFile(input)) {
+			throw new RejectedInputException("The uploaded file is missing; please upload it again.");
+		}
+		Format target = Format.fromId(task.newFormat()).orElseThrow();
+		Path output = this.storage.newTempFile(task, target.extension());
+		ProcessScope scope = this.control.open(taskId, this.settings.maxJobDuration());
+		try {
+			ConversionContext context = new ConversionContext(task, input, output, this.storage,
+					new ProgressThrottle(this.settings.progressInterval(),
+							percent -> this.transitions.progress(task, percent), progressBar()),
+					scope);
+			converter.convert(context);
+			context.checkpoint();
+			finish(task, output);
+			this.metrics.converted(task, "processed", Duration.between(began, Instant.now()),
+					Files.size(this.storage.processed(task)));
+		}
+		catch (InterruptedException ex) {
+			if (scope.isExpired()) {
+				fail(task, began, "timeout");
+				throw new DeadlineExceededException(scope.limit());
+			}
+			this.metrics.converted(task, "cancelled", Duration.between(began, Instant.now()), 0);
+			log.info("Conversion of task {} stopped: cancelled or interrupted", taskId);
+			if (!scope.isCancelled()) {
+				// interrupted by a stopping server: JobRunr will run it again elsewhere
+				Thread.currentThread().interrupt();
+				throw ex;
+			}
+		}
+		catch (RejectedInputException | DeadlineExceededException ex) {
+			fail(task, began, ex instanceof DeadlineExceededException ? "timeout" : "rejected");
+			throw ex;
+		}
+		catch (Exception ex) {
+			if (scope.isCancelled()) {
+				log.info("Conversion of task {} cancelled", taskId);
+				return;
+			}
+			if (scope.isExpired()) {
+				fail(task, began, "timeout");
+				throw new DeadlineExceededException(scope.limit());
+			}
+			fail(task, began, "error");
+			throw ex;
+		}
+		finally {
+			this.control.close(scope);
+			this.storage.deleteTemporaries(task);
+		}
+	}
+
+	private void finish(Task task, Path output) throws IOException {
+		Path result = this.storage.processed(task);
+		this.storage.publish(output, result);
+		Optional<Task> done = this.transitions.toProcessed(task.id(), Files.size(result));
+		if (done.isEmpty()) {
+			// cancelled while the last bytes were written: the result must not linger
+			this.storage.deleteResult(task);
+			return;
+		}
+		if (done.get().notifyOwner()) {
+			this.jobs.enqueueNotification(task.id(), done.get().finishedAt());
+		}
+	}
+
+	private void fail(Task task, Instant began, String outcome) {
+		this.metrics.converted(task, outcome, Duration.between(began, Instant.now()), 0);
+	}
+
+	private static JobDashboardProgressBar progressBar() {
+		return ThreadLocalJobContext.hasJobContext() ? ThreadLocalJobContext.getJobContext().progressBar(100) : null;
+	}
+
+}

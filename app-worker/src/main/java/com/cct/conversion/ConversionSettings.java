@@ -1,0 +1,16 @@
+package com.cct.conversion;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param maxJobDuration the ceiling of any conversion's deadline ({@code CCT_MAX_JOB_DURATION});
+ * converters tighten it from the input (media: a multiple of its duration)
+ * @param progressInterval how often progress is published at most
+ */
+@ConfigurationProperties("cct.conversion")
+public record ConversionSettings(@DefaultValue("30m") Duration maxJobDuration,
+		@DefaultValue("500ms") Duration progressInterval) {
+}

@@ -1,0 +1,29 @@
+package com.cct.conversion;
+
+import org.jobrunr.server.BackgroundJobServer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The Spring Boot starter registers no job filter beans by itself; ours is added to the background
+ * job server before it starts, so no job can end without it.
+ */
+@Configuration(proxyBeanMethods = false)
+class JobServerWiring {
+
+	@Bean
+	static BeanPostProcessor failedTaskFilterRegistrar(ObjectProvider<FailedTaskFilter> filter) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				if (bean instanceof BackgroundJobServer server) {
+					server.setJobFilters(java.util.List.of(filter.getObject()));
+				}
+				return bean;
+			}
+		};
+	}
+
+}

@@ -1,0 +1,166 @@
+package com.cct.conversion;
+
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.JobSteward;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import com.cct.job.TaskJobs;
+import com.cct.status.RedisGuard;
+
+import redis.clients.jedis.JedisPubSub;
+
+/**
+ * Listens on Redis for the web process's signals. A wake-up makes an idle server onboard work now
+ * rather than at its next poll (JobRunr's steward runs its lock-guarded onboarding step when told a
+ * thread went idle); a second nudge shortly after covers an enqueue that landed while a poll was
+ * already running. A cancel kills the named task's processes at once. The regular poll stays the
+ * safety net whenever Redis is away.
+ */
+@Component
+class WorkerSignals implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(WorkerSignals.class);
+
+	private static final long SECOND_NUDGE_MILLIS = 250;
+
+	private final RedisGuard redis;
+
+	private final BackgroundJobServer server;
+
+	private final ProcessControl control;
+
+	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+		Thread thread = new Thread(runnable, "worker-signals");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final ScheduledExecutorService nudger = Executors.newSingleThreadScheduledExecutor(runnable -> {
+		Thread thread = new Thread(runnable, "worker-nudger");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final AtomicBoolean nudgePending = new AtomicBoolean();
+
+	private volatile JedisPubSub subscription;
+
+	private volatile boolean running;
+
+	private volatile boolean warned;
+
+	WorkerSignals(RedisGuard redis, BackgroundJobServer server, ProcessControl control) {
+		this.redis = redis;
+		this.server = server;
+		this.control = control;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		this.executor.execute(this::subscribe);
+	}
+
+	private void subscribe() {
+		JedisPubSub pubSub = new JedisPubSub() {
+			@Override
+			public void onMessage(String channel, String message) {
+				if (TaskJobs.WAKE_UP_CHANNEL.equals(channel)) {
+					wakeUp();
+				}
+				else if (TaskJobs.CANCEL_CHANNEL.equals(channel)) {
+					cancel(message);
+				}
+			}
+
+			@Override
+			public void onSubscribe(String channel, int subscribedChannels) {
+				if (WorkerSignals.this.warned) {
+					log.info("Worker signals subscribed to Redis again");
+					WorkerSignals.this.warned = false;
+				}
+			}
+		};
+		this.subscription = pubSub;
+		try {
+			this.redis.client().subscribe(pubSub, TaskJobs.WAKE_UP_CHANNEL, TaskJobs.CANCEL_CHANNEL);
+		}
+		catch (RuntimeException ex) {
+			if (!this.warned) {
+				log.warn("Worker signals lost Redis, polling only until it is back: {}", ex.getMessage());
+				this.warned = true;
+			}
+		}
+		if (this.running) {
+			this.executor.schedule(this::subscribe, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	/** Coalesces a burst of wake-ups into one nudge now and one shortly after. */
+	void wakeUp() {
+		if (this.nudgePending.compareAndSet(false, true)) {
+			this.nudger.execute(() -> {
+				this.nudgePending.set(false);
+				nudge();
+			});
+			this.nudger.schedule(this::nudge, SECOND_NUDGE_MILLIS, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void nudge() {
+		try {
+			if (!this.server.isRunning() || this.server.isNotReadyToProcessJobs()) {
+				return;
+			}
+			JobSteward steward = this.server.getJobSteward();
+			if (steward == null) {
+				return;
+			}
+			steward.notifyThreadOccupied();
+			steward.notifyThreadIdle();
+		}
+		catch (RuntimeException ex) {
+			log.debug("Nudge skipped: {}", ex.getMessage());
+		}
+	}
+
+	private void cancel(String message) {
+		try {
+			this.control.cancel(UUID.fromString(message.trim()));
+		}
+		catch (IllegalArgumentException ex) {
+			log.debug("Ignoring a malformed cancel signal");
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		JedisPubSub pubSub = this.subscription;
+		if (pubSub != null && pubSub.isSubscribed()) {
+			try {
+				pubSub.unsubscribe();
+			}
+			catch (RuntimeException ex) {
+				// connection already gone
+			}
+		}
+		this.executor.shutdownNow();
+		this.nudger.shutdownNow();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}

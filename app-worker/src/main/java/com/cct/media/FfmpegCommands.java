@@ -1,0 +1,145 @@
+package com.cct.media;
+
+import java.nio.file.Path;
+
+import com.cct.format.Format;
+import com.cct.format.MediaKind;
+import com.cct.format.Quality;
+
+import net.bramp.ffmpeg.builder.FFmpegBuilder;
+import net.bramp.ffmpeg.builder.FFmpegOutputBuilder;
+
+/**
+ * The one place that builds ffmpeg commands. Every command reads a local file through the demuxer
+ * the probe found ({@code -f}), with {@code -protocol_whitelist file} and {@code -nostdin}, bounded
+ * threads, and writes one output whose muxer and codecs are fixed per target format. Quality maps
+ * to CRF / quality scale / bitrate; {@code low} also scales video down to at most 480 lines.
+ */
+final class FfmpegCommands {
+
+	private FfmpegCommands() {
+	}
+
+	static FFmpegBuilder convert(Path input, MediaInfo info, Format target, Quality quality, Path output,
+			int threads) {
+		Quality q = quality == null ? Quality.MEDIUM : quality;
+		FFmpegBuilder builder = new FFmpegBuilder().setVerbosity(FFmpegBuilder.Verbosity.ERROR)
+			.overrideOutputFiles(true)
+			.addExtraArgs("-nostdin", "-nostats", "-protocol_whitelist", "file")
+			.setFormat(info.demuxer())
+			.setInput(input.toString());
+		FFmpegOutputBuilder out = builder.addOutput(output.toString())
+			.disableSubtitle()
+			.addExtraArgs("-dn", "-threads", Integer.toString(threads), "-map_metadata", "-1");
+		switch (target.kind()) {
+			case VIDEO -> video(out, info, target, q);
+			case AUDIO -> audio(out.disableVideo().addExtraArgs("-map", "0:a:0"), target, q);
+			case IMAGE -> image(out.disableAudio(), target, q);
+			case ARCHIVE -> throw new IllegalArgumentException("archives are not ffmpeg's job");
+		}
+		return builder;
+	}
+
+	private static void video(FFmpegOutputBuilder out, MediaInfo info, Format target, Quality q) {
+		out.addExtraArgs("-map", "0:v:0", "-map", "0:a:0?");
+		// even dimensions for 4:2:0 codecs; low also shrinks to at most 480 lines
+		String scale = q == Quality.LOW ? "scale=-2:'min(480,trunc(ih/2)*2)'" : "scale=trunc(iw/2)*2:trunc(ih/2)*2";
+		out.setVideoFilter(scale);
+		switch (target) {
+			case MP4, MOV, MKV -> {
+				out.setFormat(target == Format.MKV ? "matroska" : target == Format.MOV ? "mov" : "mp4")
+					.setVideoCodec("libx264")
+					.setVideoPixelFormat("yuv420p")
+					.addExtraArgs("-preset", "veryfast", "-crf", pick(q, "20", "24", "30"))
+					.setAudioCodec("aac")
+					.setAudioBitRate(audioBitrate(q));
+				if (target != Format.MKV) {
+					out.addExtraArgs("-movflags", "+faststart");
+				}
+			}
+			case WEBM -> out.setFormat("webm")
+				.setVideoCodec("libvpx-vp9")
+				.setVideoPixelFormat("yuv420p")
+				.addExtraArgs("-b:v", "0", "-crf", pick(q, "31", "36", "45"), "-deadline", "realtime", "-cpu-used",
+						"8", "-row-mt", "1")
+				.setAudioCodec("libopus")
+				.setAudioBitRate(opusBitrate(q));
+			case AVI -> out.setFormat("avi")
+				.setVideoCodec("mpeg4")
+				.addExtraArgs("-q:v", pick(q, "3", "5", "10"))
+				.setAudioCodec("libmp3lame")
+				.setAudioBitRate(audioBitrate(q));
+			case MPEG -> out.setFormat("mpeg")
+				.setVideoCodec("mpeg2video")
+				.addExtraArgs("-q:v", pick(q, "3", "5", "10"))
+				.setAudioCodec("mp2")
+				.setAudioSampleRate(48000)
+				.setAudioBitRate(audioBitrate(q));
+			case WMV -> out.setFormat("asf")
+				.setVideoCodec("wmv2")
+				.addExtraArgs("-q:v", pick(q, "3", "5", "10"))
+				.setAudioCodec("wmav2")
+				.setAudioBitRate(audioBitrate(q));
+			default -> throw new IllegalArgumentException("not a video format: " + target);
+		}
+	}
+
+	private static void audio(FFmpegOutputBuilder out, Format target, Quality q) {
+		switch (target) {
+			case MP3 -> out.setFormat("mp3").setAudioCodec("libmp3lame").setAudioBitRate(audioBitrate(q));
+			case AAC -> out.setFormat("adts").setAudioCodec("aac").setAudioBitRate(audioBitrate(q));
+			case M4A -> out.setFormat("ipod").setAudioCodec("aac").setAudioBitRate(audioBitrate(q));
+			case OGG -> out.setFormat("ogg").setAudioCodec("libvorbis").addExtraArgs("-q:a", pick(q, "6", "4", "1"));
+			case OPUS -> out.setFormat("opus").setAudioCodec("libopus").setAudioBitRate(opusBitrate(q));
+			case WMA -> out.setFormat("asf").setAudioCodec("wmav2").setAudioBitRate(audioBitrate(q));
+			case FLAC -> out.setFormat("flac").setAudioCodec("flac");
+			case WAV -> {
+				out.setFormat("wav").setAudioCodec("pcm_s16le");
+				if (q == Quality.LOW) {
+					out.setAudioChannels(1).setAudioSampleRate(22050);
+				}
+			}
+			default -> throw new IllegalArgumentException("not an audio format: " + target);
+		}
+	}
+
+	private static void image(FFmpegOutputBuilder out, Format target, Quality q) {
+		out.addExtraArgs("-map", "0:v:0", "-frames:v", "1");
+		if (q == Quality.LOW) {
+			out.setVideoFilter("scale=trunc(iw/4)*2:-2");
+		}
+		switch (target) {
+			case JPG -> out.setFormat("image2")
+				.setVideoCodec("mjpeg")
+				.setVideoPixelFormat("yuvj420p")
+				.addExtraArgs("-q:v", pick(q, "2", "5", "12"), "-update", "1");
+			case PNG -> out.setFormat("image2").setVideoCodec("png").addExtraArgs("-update", "1");
+			case WEBP -> out.setFormat("webp").setVideoCodec("libwebp").addExtraArgs("-quality", pick(q, "90", "75", "40"));
+			case GIF -> out.setFormat("gif").setVideoCodec("gif");
+			case BMP -> out.setFormat("image2").setVideoCodec("bmp").addExtraArgs("-update", "1");
+			case TIFF -> out.setFormat("image2").setVideoCodec("tiff").addExtraArgs("-update", "1");
+			default -> throw new IllegalArgumentException("not an image format: " + target);
+		}
+	}
+
+	static boolean needsAudio(Format target) {
+		return target.kind() == MediaKind.AUDIO;
+	}
+
+	private static long audioBitrate(Quality q) {
+		return Long.parseLong(pick(q, "192000", "128000", "64000"));
+	}
+
+	private static long opusBitrate(Quality q) {
+		return Long.parseLong(pick(q, "128000", "96000", "48000"));
+	}
+
+	private static String pick(Quality q, String high, String medium, String low) {
+		return switch (q) {
+			case HIGH -> high;
+			case MEDIUM -> medium;
+			case LOW -> low;
+		};
+	}
+
+}

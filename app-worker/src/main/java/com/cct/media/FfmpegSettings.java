@@ -1,0 +1,24 @@
+package com.cct.media;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param path the ffmpeg binary ({@code CCT_FFMPEG_PATH})
+ * @param probePath the ffprobe binary ({@code CCT_FFPROBE_PATH})
+ * @param threads encoder threads per conversion; 0 shares the cores among the worker's threads
+ * @param maxDimension the largest width or height accepted
+ * @param maxPixels the largest frame area accepted (guards against decompression bombs)
+ * @param maxDuration the longest input accepted
+ * @param deadlinePerMediaSecond how long a conversion may take per second of input, on top of
+ * {@code deadlineBase}
+ * @param deadlineBase the fixed part of every media deadline
+ */
+@ConfigurationProperties("cct.ffmpeg")
+public record FfmpegSettings(@DefaultValue("ffmpeg") String path, @DefaultValue("ffprobe") String probePath,
+		@DefaultValue("0") int threads, @DefaultValue("8192") int maxDimension,
+		@DefaultValue("50000000") long maxPixels, @DefaultValue("6h") Duration maxDuration,
+		@DefaultValue("10s") Duration deadlinePerMediaSecond, @DefaultValue("2m") Duration deadlineBase) {
+}

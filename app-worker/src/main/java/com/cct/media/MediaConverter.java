@@ -1,0 +1,124 @@
+package com.cct.media;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import com.cct.conversion.ConversionContext;
+import com.cct.conversion.Converter;
+import com.cct.conversion.RejectedInputException;
+import com.cct.format.Format;
+import com.cct.format.MediaKind;
+import com.cct.format.Quality;
+import com.cct.task.Task;
+
+import net.bramp.ffmpeg.FFmpeg;
+import net.bramp.ffmpeg.builder.FFmpegBuilder;
+
+/**
+ * Video, audio and image conversions: probe, derive the deadline from the input's duration, run the
+ * command {@link FfmpegCommands} builds, report progress from ffmpeg's own progress stream.
+ */
+@Component
+class MediaConverter implements Converter {
+
+	private final FfmpegSettings settings;
+
+	private final MediaProbe probe;
+
+	private final FFmpeg ffmpeg;
+
+	private final int threads;
+
+	MediaConverter(FfmpegSettings settings, MediaProbe probe,
+			@Value("${jobrunr.background-job-server.worker-count:1}") int workerCount) throws IOException {
+		this.settings = settings;
+		this.probe = probe;
+		this.ffmpeg = new FFmpeg(settings.path(), new FfmpegProcesses());
+		int cores = Runtime.getRuntime().availableProcessors();
+		this.threads = settings.threads() > 0 ? settings.threads() : Math.max(1, cores / Math.max(1, workerCount));
+	}
+
+	@Override
+	public boolean handles(Task task) {
+		return Format.fromId(task.newFormat()).map(f -> f.kind().isMedia()).orElse(false);
+	}
+
+	@Override
+	public void convert(ConversionContext context) throws IOException, InterruptedException {
+		Task task = context.task();
+		Format source = Format.fromId(task.originalFormat())
+			.orElseThrow(() -> new RejectedInputException("This file is not a media format we read."));
+		Format target = Format.fromId(task.newFormat()).orElseThrow();
+		MediaInfo info = this.probe.probe(context.input(), source.kind(), context.processes());
+		if (target.kind() == MediaKind.AUDIO && !info.hasAudio()) {
+			throw new RejectedInputException("The file has no audio track to convert.");
+		}
+		if (target.kind() == MediaKind.VIDEO && !info.hasVideo()) {
+			throw new RejectedInputException("The file has no video track to convert.");
+		}
+		context.limitTo(deadlineFor(this.settings, info.durationSeconds()));
+		context.checkpoint();
+		Quality quality = task.quality() == null ? null : Quality.fromId(task.quality()).orElse(null);
+		FFmpegBuilder command = FfmpegCommands.convert(context.input(), info, target, quality, context.output(),
+				this.threads);
+		Path errorLog = context.output().resolveSibling(context.output().getFileName() + ".log");
+		double totalNanos = info.durationSeconds() * 1e9;
+		try {
+			FfmpegProcesses.within(new FfmpegProcesses.Binding(context.processes(), errorLog), () -> {
+				this.ffmpeg.run(command, progress -> {
+					if (totalNanos > 0 && progress.out_time_ns > 0) {
+						context.progress(progress.out_time_ns / totalNanos);
+					}
+				});
+				return null;
+			});
+		}
+		catch (IOException | RuntimeException ex) {
+			context.checkpoint();
+			throw explain(errorLog);
+		}
+		context.checkpoint();
+		if (!Files.isRegularFile(context.output()) || Files.size(context.output()) == 0) {
+			throw explain(errorLog);
+		}
+	}
+
+	/**
+	 * ffmpeg's last error line says what went wrong; resource trouble on our side is worth a retry,
+	 * anything else is about the input. File paths are cut out of the message.
+	 */
+	private static RuntimeException explain(Path errorLog) throws IOException {
+		String log = Files.exists(errorLog) ? Files.readString(errorLog, StandardCharsets.UTF_8) : "";
+		String lower = log.toLowerCase(Locale.ROOT);
+		if (lower.contains("no space left") || lower.contains("cannot allocate memory")
+				|| lower.contains("resource temporarily unavailable")) {
+			throw new IOException("ffmpeg ran out of resources: " + lastLine(log));
+		}
+		String detail = lastLine(log).replaceAll("(/[^\\s:]+)+", "").replaceAll("\\s+", " ").strip();
+		return new RejectedInputException("ffmpeg could not convert this file"
+				+ (detail.isEmpty() ? "." : ": " + abbreviate(detail)));
+	}
+
+	private static String lastLine(String log) {
+		List<String> lines = log.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+		return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+	}
+
+	private static String abbreviate(String text) {
+		return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+	}
+
+	/** A generous multiple of the input's duration; the configured ceiling still applies. */
+	static Duration deadlineFor(FfmpegSettings settings, double seconds) {
+		return settings.deadlineBase().plus(settings.deadlinePerMediaSecond().multipliedBy((long) Math.ceil(seconds)));
+	}
+
+}

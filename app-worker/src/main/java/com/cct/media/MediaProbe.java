@@ -1,0 +1,109 @@
+package com.cct.media;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+
+import com.cct.conversion.ProcessScope;
+import com.cct.conversion.RejectedInputException;
+import com.cct.format.MediaKind;
+
+import net.bramp.ffmpeg.FFprobe;
+import net.bramp.ffmpeg.probe.FFmpegFormat;
+import net.bramp.ffmpeg.probe.FFmpegProbeResult;
+import net.bramp.ffmpeg.probe.FFmpegStream;
+
+/**
+ * Reads an input fully with ffprobe before anything converts it. Only local files and an allow-list
+ * of demuxers are possible: playlists (hls), concat lists and other formats that open further files
+ * or URLs are refused by ffprobe itself. Then size, duration and streams are checked against limits.
+ */
+@Component
+class MediaProbe {
+
+	/** Demuxers for every format we read; nothing here follows references to other files. */
+	static final String DEMUXERS = String.join(",", "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", "mpeg",
+			"mpegts", "asf", "mp3", "aac", "ogg", "wav", "flac", "png_pipe", "jpeg_pipe", "webp_pipe", "gif",
+			"bmp_pipe", "tiff_pipe");
+
+	private final FfmpegSettings settings;
+
+	private final FFprobe ffprobe;
+
+	MediaProbe(FfmpegSettings settings) {
+		this.settings = settings;
+		this.ffprobe = new FFprobe(settings.probePath(), command -> new FfmpegProcesses().run(sandboxed(command)));
+	}
+
+	MediaInfo probe(Path input, MediaKind kind, ProcessScope scope) throws IOException {
+		FFmpegProbeResult result;
+		try {
+			result = FfmpegProcesses.within(new FfmpegProcesses.Binding(scope, null),
+					() -> this.ffprobe.probe(input.toString()));
+		}
+		catch (IOException | RuntimeException ex) {
+			if (scope.isCancelled() || scope.isExpired()) {
+				throw new IOException("probe stopped", ex);
+			}
+			throw new RejectedInputException(
+					"The file could not be read as " + noun(kind) + ": it is damaged, truncated or not a supported format.");
+		}
+		if (result == null || result.getError() != null || result.getFormat() == null) {
+			throw new RejectedInputException(
+					"The file could not be read as " + noun(kind) + ": it is damaged, truncated or not a supported format.");
+		}
+		return check(result, kind);
+	}
+
+	private MediaInfo check(FFmpegProbeResult result, MediaKind kind) {
+		FFmpegFormat format = result.getFormat();
+		List<FFmpegStream> streams = result.getStreams() == null ? List.of() : result.getStreams();
+		FFmpegStream video = streams.stream()
+			.filter(s -> s.codec_type == FFmpegStream.CodecType.VIDEO)
+			.findFirst()
+			.orElse(null);
+		boolean hasAudio = streams.stream().anyMatch(s -> s.codec_type == FFmpegStream.CodecType.AUDIO);
+		int width = video == null ? 0 : video.width;
+		int height = video == null ? 0 : video.height;
+		if (width > this.settings.maxDimension() || height > this.settings.maxDimension()
+				|| (long) width * height > this.settings.maxPixels()) {
+			throw new RejectedInputException("The picture is too large (" + width + "x" + height + "); the limit is "
+					+ this.settings.maxDimension() + " pixels a side.");
+		}
+		double duration = Double.isFinite(format.duration) ? format.duration : 0;
+		if (duration > this.settings.maxDuration().toSeconds()) {
+			throw new RejectedInputException("The file is too long; the limit is "
+					+ this.settings.maxDuration().toHours() + " hours.");
+		}
+		if (kind == MediaKind.IMAGE && (video == null || width <= 0 || height <= 0)) {
+			throw new RejectedInputException("The file holds no picture.");
+		}
+		if (kind != MediaKind.IMAGE && video == null && !hasAudio) {
+			throw new RejectedInputException("The file holds neither audio nor video.");
+		}
+		String demuxer = format.format_name.split(",")[0];
+		return new MediaInfo(demuxer, duration, video != null, hasAudio, width, height);
+	}
+
+	/** ffprobe may open local files only, through the allow-listed demuxers. */
+	static List<String> sandboxed(List<String> command) {
+		List<String> args = new ArrayList<>(command);
+		if (args.size() > 1 && !args.contains("-version")) {
+			args.addAll(1, List.of("-protocol_whitelist", "file", "-format_whitelist", DEMUXERS));
+		}
+		return args;
+	}
+
+	private static String noun(MediaKind kind) {
+		return switch (kind) {
+			case VIDEO -> "video";
+			case AUDIO -> "audio";
+			case IMAGE -> "an image";
+			case ARCHIVE -> "an archive";
+		};
+	}
+
+}

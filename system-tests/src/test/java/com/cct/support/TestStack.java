@@ -1,0 +1,191 @@
+package com.cct.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.util.FileSystemUtils;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+/**
+ * The service as deployed, for the whole suite: the web jar and a worker jar as separate JVMs that
+ * share only a fresh PostgreSQL database, Redis and a storage folder, plus an in-process SMTP
+ * server (GreenMail) the worker mails through. Started once, on first use.
+ */
+public final class TestStack {
+
+	public static final String JWT_SECRET = "system-tests-secret-0123456789abcdef-0123456789";
+
+	public static final String DASHBOARD_PASSWORD = "system-tests-dashboard";
+
+	/** Short, so a deliberately slow conversion hits it quickly; ordinary test conversions take seconds. */
+	public static final String MAX_JOB_DURATION = "25s";
+
+	public static final String MAX_UPLOAD = "64MB";
+
+	private static TestStack shared;
+
+	public final String database = "cct_systest";
+
+	public final Path storage = Path.of("target", "stack-data").toAbsolutePath();
+
+	public final int webPort = Ports.free();
+
+	public final int webManagementPort = Ports.free();
+
+	public final int dashboardPort = Ports.free();
+
+	public final int workerManagementPort = Ports.free();
+
+	public final int smtpPort = Ports.free();
+
+	private GreenMail mail;
+
+	private ServiceProcess web;
+
+	private ServiceProcess worker;
+
+	public static synchronized TestStack shared() {
+		if (shared == null) {
+			shared = new TestStack();
+			shared.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+		}
+		return shared;
+	}
+
+	private void start() {
+		recreateDatabase(this.database);
+		try {
+			FileSystemUtils.deleteRecursively(this.storage);
+			Files.createDirectories(this.storage);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		startMail();
+		this.web = new ServiceProcess("web", jar("cct.appJar"), webEnvironment(), this.webManagementPort,
+				List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
+			.start();
+		this.worker = startWorker("worker", this.workerManagementPort);
+		this.web.awaitHealthy(Duration.ofSeconds(120));
+		this.worker.awaitHealthy(Duration.ofSeconds(120));
+	}
+
+	/** Another worker JVM on the same database, Redis and storage (for crash and scale tests). */
+	public ServiceProcess startWorker(String name, int managementPort) {
+		return new ServiceProcess(name, jar("cct.workerJar"), workerEnvironment(managementPort), managementPort,
+				List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
+			.start();
+	}
+
+	public Map<String, String> commonEnvironment() {
+		Map<String, String> env = new HashMap<>();
+		env.put("SPRING_PROFILES_ACTIVE", "systest");
+		env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/" + this.database);
+		env.put("SPRING_DATASOURCE_USERNAME", "postgres");
+		env.put("CCT_REDIS_URL", "redis://127.0.0.1:6379");
+		env.put("CCT_STORAGE_ROOT", this.storage.toString());
+		return env;
+	}
+
+	public Map<String, String> webEnvironment() {
+		Map<String, String> env = commonEnvironment();
+		env.put("SERVER_PORT", Integer.toString(this.webPort));
+		env.put("MANAGEMENT_SERVER_PORT", Integer.toString(this.webManagementPort));
+		env.put("JOBRUNR_DASHBOARD_PORT", Integer.toString(this.dashboardPort));
+		env.put("CCT_JWT_SECRET", JWT_SECRET);
+		env.put("CCT_DASHBOARD_USERNAME", "operator");
+		env.put("CCT_DASHBOARD_PASSWORD", DASHBOARD_PASSWORD);
+		env.put("CCT_MAX_UPLOAD_SIZE", MAX_UPLOAD);
+		return env;
+	}
+
+	public Map<String, String> workerEnvironment(int managementPort) {
+		Map<String, String> env = commonEnvironment();
+		env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
+		env.put("CCT_WORKER_COUNT", "2");
+		env.put("CCT_MAX_JOB_DURATION", MAX_JOB_DURATION);
+		env.put("CCT_DRAIN_TIMEOUT", "5s");
+		env.put("SPRING_MAIL_HOST", "127.0.0.1");
+		env.put("SPRING_MAIL_PORT", Integer.toString(this.smtpPort));
+		env.put("CCT_MAIL_FROM", "Cloud Conversion Tool <robot@cct.test>");
+		env.put("CCT_PUBLIC_URL", "http://localhost:" + this.webPort);
+		return env;
+	}
+
+	public String baseUrl() {
+		return "http://127.0.0.1:" + this.webPort;
+	}
+
+	public Api api() {
+		return new Api(baseUrl());
+	}
+
+	public GreenMail mail() {
+		return this.mail;
+	}
+
+	public synchronized void startMail() {
+		this.mail = new GreenMail(new ServerSetup(this.smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+		this.mail.start();
+	}
+
+	public synchronized void stopMail() {
+		if (this.mail != null) {
+			this.mail.stop();
+		}
+	}
+
+	public ServiceProcess web() {
+		return this.web;
+	}
+
+	public ServiceProcess worker() {
+		return this.worker;
+	}
+
+	public Connection database() throws SQLException {
+		return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + this.database, "postgres", "");
+	}
+
+	private void stop() {
+		if (this.web != null) {
+			this.web.stop(Duration.ofSeconds(10));
+		}
+		if (this.worker != null) {
+			this.worker.stop(Duration.ofSeconds(10));
+		}
+		stopMail();
+	}
+
+	static void recreateDatabase(String name) {
+		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+				Statement sql = admin.createStatement()) {
+			sql.execute("drop database if exists " + name + " with (force)");
+			sql.execute("create database " + name);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 (make test starts it)", ex);
+		}
+	}
+
+	private static Path jar(String property) {
+		Path jar = Path.of(System.getProperty(property, "missing"));
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException("Jar not found: " + jar + " (run `mvn verify` from the root, not `mvn test`)");
+		}
+		return jar;
+	}
+
+}
