@@ -2,9 +2,12 @@ package com.cct.job;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
+import org.jobrunr.jobs.states.IllegalJobStateChangeException;
 import org.jobrunr.jobs.states.StateName;
+import org.jobrunr.storage.ConcurrentJobModificationException;
 import org.jobrunr.scheduling.JobScheduler;
 import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.storage.StorageProvider;
@@ -62,34 +65,32 @@ public class TaskJobs {
 		}
 	}
 
-	/** True when JobRunr holds a job for the task that has not ended. */
-	public boolean hasLiveConversion(UUID taskId) {
+	/** The conversion job's current state, empty when JobRunr holds no job for the task. */
+	public Optional<org.jobrunr.jobs.Job> conversion(UUID taskId) {
 		try {
-			org.jobrunr.jobs.Job job = this.storage.getJobById(taskId);
-			return job.hasState(StateName.ENQUEUED) || job.hasState(StateName.PROCESSING)
-					|| job.hasState(StateName.SCHEDULED) || job.hasState(StateName.AWAITING);
+			return Optional.of(this.storage.getJobById(taskId));
 		}
 		catch (JobNotFoundException ex) {
-			return false;
+			return Optional.empty();
 		}
 	}
 
-	public boolean isConversionProcessing(UUID taskId) {
-		try {
-			return this.storage.getJobById(taskId).hasState(StateName.PROCESSING);
-		}
-		catch (JobNotFoundException ex) {
-			return false;
-		}
+	/** Stops the conversion job (a running one is interrupted at the server's next heartbeat). */
+	public void stopConversion(UUID taskId) {
+		conversion(taskId).filter(job -> job.getState() != StateName.DELETED).ifPresent(job -> {
+			try {
+				this.scheduler.delete(taskId, "cancelled by its owner");
+			}
+			catch (IllegalJobStateChangeException | ConcurrentJobModificationException ex) {
+				// it ended or was deleted meanwhile: either way it no longer runs
+			}
+		});
 	}
 
+	/** Removes the conversion job for good: nothing of a deleted task stays in JobRunr. */
 	public void deleteConversion(UUID taskId) {
-		try {
-			this.scheduler.delete(taskId, "task deleted or cancelled");
-		}
-		catch (JobNotFoundException ex) {
-			// nothing to delete
-		}
+		stopConversion(taskId);
+		this.storage.deletePermanently(taskId);
 	}
 
 	/**

@@ -78,6 +78,12 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 	int markForRetry(UUID id);
 
 	@Modifying
+	@Query("""
+			update tasks set status = 'uploaded', progress = 0, started_at = null
+			where id = :id and status = 'processing'""")
+	int markRequeued(UUID id);
+
+	@Modifying
 	@Query("delete from tasks where id = :id and status <> 'processing'")
 	int deleteUnlessProcessing(UUID id);
 

@@ -53,6 +53,11 @@ public class TaskTransitions {
 		return changed(id, this.tasks.markForRetry(id));
 	}
 
+	/** Back to the queue: a processing task whose job ended without telling it. */
+	public Optional<Task> toRequeued(UUID id) {
+		return changed(id, this.tasks.markRequeued(id));
+	}
+
 	/** Publishes progress; the caller throttles. */
 	public void progress(Task running, int percent) {
 		if (percent % DATABASE_PROGRESS_STEP == 0) {

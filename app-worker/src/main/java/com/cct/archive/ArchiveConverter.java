@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.util.FileSystemUtils;
 
@@ -22,6 +24,8 @@ import com.cct.task.Task;
  */
 @Component
 class ArchiveConverter implements Converter {
+
+	private static final Logger log = LoggerFactory.getLogger(ArchiveConverter.class);
 
 	private final ArchiveSettings settings;
 
@@ -65,7 +69,12 @@ class ArchiveConverter implements Converter {
 		}
 		finally {
 			// the runner removes scratch space too; freeing up to the size limit at once is kinder
-			FileSystemUtils.deleteRecursively(folder);
+			try {
+				FileSystemUtils.deleteRecursively(folder);
+			}
+			catch (IOException ex) {
+				log.warn("Could not delete an extraction folder; the runner's clean-up will retry: {}", ex.toString());
+			}
 		}
 	}
 

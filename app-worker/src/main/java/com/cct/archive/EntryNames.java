@@ -69,6 +69,9 @@ final class EntryNames {
 			return "(unnamed)";
 		}
 		String name = raw.replace('\\', '/');
+		if (DRIVE.matcher(name).matches()) {
+			name = name.substring(2);
+		}
 		while (name.endsWith("/")) {
 			name = name.substring(0, name.length() - 1);
 		}

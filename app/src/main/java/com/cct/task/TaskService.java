@@ -79,7 +79,7 @@ class TaskService {
 			.orElseThrow(() -> Problems.conflict("already-finished", "Task already finished",
 					"The task is " + currentStatus(userId, taskId) + "; only uploaded or processing tasks can be cancelled."));
 		this.jobs.signalCancel(taskId);
-		this.jobs.deleteConversion(taskId);
+		this.jobs.stopConversion(taskId);
 		if (task.status() == TaskStatus.UPLOADED) {
 			this.storage.deleteTemporaries(task);
 		}

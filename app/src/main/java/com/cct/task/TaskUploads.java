@@ -24,6 +24,8 @@ import com.cct.storage.FileStorage;
 import com.cct.user.UserRepository;
 import com.cct.web.Problems;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * The upload path: validate the request, move the already-spooled file into its task folder, check
  * its bytes, commit the task row, then enqueue. The row is committed before the job exists (JobRunr
@@ -50,10 +52,13 @@ class TaskUploads {
 
 	private final TaskTransitions transitions;
 
+	private final MeterRegistry meters;
+
 	private final Clock clock = Clock.systemUTC();
 
 	TaskUploads(TaskRepository tasks, UserRepository users, JdbcAggregateTemplate jdbc, FileStorage storage,
-			ContentInspector inspector, TaskJobs jobs, TaskTransitions transitions) {
+			ContentInspector inspector, TaskJobs jobs, TaskTransitions transitions, MeterRegistry meters) {
+		this.meters = meters;
 		this.tasks = tasks;
 		this.users = users;
 		this.jdbc = jdbc;
@@ -119,6 +124,7 @@ class TaskUploads {
 			throw ex;
 		}
 		this.transitions.created(task);
+		this.meters.counter("cct.tasks.created", "to", target.id()).increment();
 		try {
 			this.jobs.enqueueConversion(task.id());
 		}

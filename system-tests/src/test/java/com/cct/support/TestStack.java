@@ -28,16 +28,17 @@ public final class TestStack {
 
 	public static final String DASHBOARD_PASSWORD = "system-tests-dashboard";
 
-	/** Short, so a deliberately slow conversion hits it quickly; ordinary test conversions take seconds. */
-	public static final String MAX_JOB_DURATION = "25s";
+	private final Map<String, String> workerOverrides;
 
 	public static final String MAX_UPLOAD = "64MB";
 
 	private static TestStack shared;
 
-	public final String database = "cct_systest";
+	public final String database;
 
-	public final Path storage = Path.of("target", "stack-data").toAbsolutePath();
+	public final Path storage;
+
+	public final int redisPort;
 
 	public final int webPort = Ports.free();
 
@@ -55,9 +56,28 @@ public final class TestStack {
 
 	private ServiceProcess worker;
 
+	private TestStack(String name, int redisPort, Map<String, String> workerOverrides) {
+		this.workerOverrides = workerOverrides;
+		// per test JVM, so two suites on one machine never share (or drop) each other's database
+		long pid = ProcessHandle.current().pid();
+		this.database = "cct_" + name + "_" + pid;
+		this.storage = Path.of("target", "stacks", name + "-" + pid).toAbsolutePath();
+		this.redisPort = redisPort;
+	}
+
+	/**
+	 * A stack of its own (database, storage, Redis port) for tests that break a service; the caller
+	 * stops it.
+	 */
+	public static TestStack isolated(String name, int redisPort, Map<String, String> workerOverrides) {
+		TestStack stack = new TestStack(name, redisPort, workerOverrides);
+		stack.start();
+		return stack;
+	}
+
 	public static synchronized TestStack shared() {
 		if (shared == null) {
-			shared = new TestStack();
+			shared = new TestStack("systest", 6379, Map.of());
 			shared.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
 		}
@@ -65,6 +85,7 @@ public final class TestStack {
 	}
 
 	private void start() {
+		dropDatabasesOfDeadRuns();
 		recreateDatabase(this.database);
 		try {
 			FileSystemUtils.deleteRecursively(this.storage);
@@ -74,10 +95,10 @@ public final class TestStack {
 			throw new IllegalStateException(ex);
 		}
 		startMail();
-		this.web = new ServiceProcess("web", jar("cct.appJar"), webEnvironment(), this.webManagementPort,
+		this.web = new ServiceProcess(this.database + "-web", jar("cct.appJar"), webEnvironment(), this.webManagementPort,
 				List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
 			.start();
-		this.worker = startWorker("worker", this.workerManagementPort);
+		this.worker = startWorker(this.database + "-worker", this.workerManagementPort);
 		this.web.awaitHealthy(Duration.ofSeconds(120));
 		this.worker.awaitHealthy(Duration.ofSeconds(120));
 	}
@@ -94,7 +115,7 @@ public final class TestStack {
 		env.put("SPRING_PROFILES_ACTIVE", "systest");
 		env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/" + this.database);
 		env.put("SPRING_DATASOURCE_USERNAME", "postgres");
-		env.put("CCT_REDIS_URL", "redis://127.0.0.1:6379");
+		env.put("CCT_REDIS_URL", "redis://127.0.0.1:" + this.redisPort);
 		env.put("CCT_STORAGE_ROOT", this.storage.toString());
 		return env;
 	}
@@ -115,12 +136,14 @@ public final class TestStack {
 		Map<String, String> env = commonEnvironment();
 		env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
 		env.put("CCT_WORKER_COUNT", "2");
-		env.put("CCT_MAX_JOB_DURATION", MAX_JOB_DURATION);
+		env.put("CCT_MAX_JOB_DURATION", "2m");
+		env.put("CCT_RECONCILE_GRACE", "5s");
 		env.put("CCT_DRAIN_TIMEOUT", "5s");
 		env.put("SPRING_MAIL_HOST", "127.0.0.1");
 		env.put("SPRING_MAIL_PORT", Integer.toString(this.smtpPort));
 		env.put("CCT_MAIL_FROM", "Cloud Conversion Tool <robot@cct.test>");
 		env.put("CCT_PUBLIC_URL", "http://localhost:" + this.webPort);
+		env.putAll(this.workerOverrides);
 		return env;
 	}
 
@@ -159,7 +182,7 @@ public final class TestStack {
 		return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + this.database, "postgres", "");
 	}
 
-	private void stop() {
+	public void stop() {
 		if (this.web != null) {
 			this.web.stop(Duration.ofSeconds(10));
 		}
@@ -167,6 +190,36 @@ public final class TestStack {
 			this.worker.stop(Duration.ofSeconds(10));
 		}
 		stopMail();
+		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+				Statement sql = admin.createStatement()) {
+			sql.execute("drop database if exists " + this.database + " with (force)");
+		}
+		catch (SQLException ex) {
+			// left for the next run to clean up
+		}
+	}
+
+	/** Databases named after a test JVM that no longer runs are leftovers of an interrupted run. */
+	static void dropDatabasesOfDeadRuns() {
+		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+				Statement sql = admin.createStatement()) {
+			java.util.List<String> stale = new java.util.ArrayList<>();
+			try (var rows = sql.executeQuery("select datname from pg_database where datname ~ '^cct_[a-z]+_[0-9]+$'")) {
+				while (rows.next()) {
+					String name = rows.getString(1);
+					long pid = Long.parseLong(name.substring(name.lastIndexOf('_') + 1));
+					if (ProcessHandle.of(pid).isEmpty()) {
+						stale.add(name);
+					}
+				}
+			}
+			for (String name : stale) {
+				sql.execute("drop database if exists " + name + " with (force)");
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 (make test starts it)", ex);
+		}
 	}
 
 	static void recreateDatabase(String name) {
@@ -180,12 +233,23 @@ public final class TestStack {
 		}
 	}
 
-	private static Path jar(String property) {
+	/** A private copy of the jar, so a rebuild while the suite runs cannot pull classes from under it. */
+	private Path jar(String property) {
 		Path jar = Path.of(System.getProperty(property, "missing"));
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException("Jar not found: " + jar + " (run `mvn verify` from the root, not `mvn test`)");
 		}
-		return jar;
+		try {
+			Path copy = this.storage.resolveSibling(this.storage.getFileName() + "-jars").resolve(jar.getFileName());
+			Files.createDirectories(copy.getParent());
+			if (!Files.exists(copy)) {
+				Files.copy(jar, copy);
+			}
+			return copy;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

@@ -1,0 +1,128 @@
+package com.cct.maintenance;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.annotations.Recurring;
+import org.jobrunr.jobs.states.FailedState;
+import org.jobrunr.jobs.states.StateName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.cct.job.TaskJobs;
+import com.cct.status.TaskStatusCache;
+import com.cct.storage.FileStorage;
+import com.cct.task.Task;
+import com.cct.task.TaskRepository;
+import com.cct.task.TaskStatus;
+import com.cct.task.TaskTransitions;
+
+/**
+ * Recurring JobRunr jobs that keep the task table and JobRunr in agreement, so no task is ever
+ * stranded: a crash between a task's insert and its enqueue, a job deleted behind a task's back, or
+ * a worker that died between a job's end and the task's update. And retention: old tasks go, with
+ * their files.
+ */
+@Component
+public class TaskMaintenance {
+
+	private static final Logger log = LoggerFactory.getLogger(TaskMaintenance.class);
+
+	private static final int BATCH = 500;
+
+	private final TaskRepository tasks;
+
+	private final TaskJobs jobs;
+
+	private final TaskTransitions transitions;
+
+	private final TaskStatusCache cache;
+
+	private final FileStorage storage;
+
+	private final MaintenanceSettings settings;
+
+	private final Clock clock = Clock.systemUTC();
+
+	TaskMaintenance(TaskRepository tasks, TaskJobs jobs, TaskTransitions transitions, TaskStatusCache cache,
+			FileStorage storage, MaintenanceSettings settings) {
+		this.tasks = tasks;
+		this.jobs = jobs;
+		this.transitions = transitions;
+		this.cache = cache;
+		this.storage = storage;
+		this.settings = settings;
+	}
+
+	@Recurring(id = "reconcile-tasks", interval = "PT30S")
+	@org.jobrunr.jobs.annotations.Job(name = "Reconcile tasks with their jobs", retries = 0)
+	public void reconcile() {
+		Instant now = this.clock.instant();
+		int enqueued = 0;
+		for (Task task : this.tasks.findByStatusCreatedBefore(TaskStatus.UPLOADED.value(),
+				now.minus(this.settings.reconcileGrace()), BATCH)) {
+			Optional<StateName> state = this.jobs.conversion(task.id()).map(Job::getState);
+			if (state.isEmpty() || state.get() == StateName.SUCCEEDED || state.get() == StateName.FAILED
+					|| state.get() == StateName.DELETED) {
+				this.jobs.rerunConversion(task.id());
+				enqueued++;
+			}
+		}
+		int repaired = 0;
+		for (Task task : this.tasks.findByStatusCreatedBefore(TaskStatus.PROCESSING.value(), now, BATCH)) {
+			if (task.startedAt() != null && task.startedAt().isAfter(now.minus(this.settings.stuckAfter()))) {
+				continue;
+			}
+			Optional<Job> job = this.jobs.conversion(task.id());
+			StateName state = job.map(Job::getState).orElse(StateName.DELETED);
+			if (state == StateName.FAILED) {
+				String reason = job.get().getLastJobStateOfType(FailedState.class)
+					.map(failed -> failed.getExceptionMessage())
+					.orElse("The conversion failed.");
+				this.transitions.toFailed(task.id(), reason);
+				repaired++;
+			}
+			else if (state == StateName.SUCCEEDED || state == StateName.DELETED) {
+				// the job is over but the task never heard: run it again, it is idempotent
+				if (this.transitions.toRequeued(task.id()).isPresent()) {
+					this.jobs.rerunConversion(task.id());
+				}
+				repaired++;
+			}
+		}
+		if (enqueued + repaired > 0) {
+			log.info("Reconciler enqueued {} stranded uploaded task(s) and repaired {} stuck processing task(s)",
+					enqueued, repaired);
+		}
+	}
+
+	@Recurring(id = "task-retention", interval = "PT1H")
+	@org.jobrunr.jobs.annotations.Job(name = "Delete tasks past their retention", retries = 0)
+	public void applyRetention() {
+		if (this.settings.retention().isZero() || this.settings.retention().isNegative()) {
+			return;
+		}
+		Instant before = this.clock.instant().minus(this.settings.retention());
+		List<Task> old = this.tasks.findCreatedBefore(before, BATCH);
+		int deleted = 0;
+		for (Task task : old) {
+			if (task.status() == TaskStatus.PROCESSING) {
+				continue;
+			}
+			this.jobs.deleteConversion(task.id());
+			if (this.tasks.deleteUnlessProcessing(task.id()) > 0) {
+				this.cache.evict(task.id());
+				this.storage.deleteTaskFolder(task);
+				deleted++;
+			}
+		}
+		if (deleted > 0) {
+			log.info("Retention deleted {} task(s) created before {}", deleted, before);
+		}
+	}
+
+}
