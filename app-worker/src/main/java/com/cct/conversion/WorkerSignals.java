@@ -10,6 +10,7 @@ import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.JobSteward;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -58,10 +59,14 @@ class WorkerSignals implements SmartLifecycle {
 
 	private volatile boolean warned;
 
-	WorkerSignals(RedisGuard redis, BackgroundJobServer server, ProcessControl control) {
+	private final boolean wakeUps;
+
+	WorkerSignals(RedisGuard redis, BackgroundJobServer server, ProcessControl control,
+			@Value("${cct.wake-ups:true}") boolean wakeUps) {
 		this.redis = redis;
 		this.server = server;
 		this.control = control;
+		this.wakeUps = wakeUps;
 	}
 
 	@Override
@@ -74,7 +79,7 @@ class WorkerSignals implements SmartLifecycle {
 		JedisPubSub pubSub = new JedisPubSub() {
 			@Override
 			public void onMessage(String channel, String message) {
-				if (TaskJobs.WAKE_UP_CHANNEL.equals(channel)) {
+				if (TaskJobs.WAKE_UP_CHANNEL.equals(channel) && WorkerSignals.this.wakeUps) {
 					wakeUp();
 				}
 				else if (TaskJobs.CANCEL_CHANNEL.equals(channel)) {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,7 +18,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "Formats")
 class FormatController {
 
-	private final FormatsResponse formats = FormatsResponse.build();
+	private final FormatsResponse formats;
+
+	FormatController(@Value("${spring.servlet.multipart.max-file-size}") DataSize maxUpload) {
+		this.formats = FormatsResponse.build(maxUpload.toBytes());
+	}
 
 	@GetMapping("/api/formats")
 	@Operation(summary = "The supported conversions (public)")
@@ -30,11 +36,12 @@ class FormatController {
 	 * @param anyFile targets any file can be converted to (packed into an archive)
 	 * @param qualities the {@code quality} levels, for media targets
 	 * @param aliases alternative spellings clients may send
+	 * @param maxUploadBytes the largest upload accepted, so clients can check before sending
 	 */
 	record FormatsResponse(Map<String, List<String>> kinds, Map<String, List<String>> conversions,
-			List<String> anyFile, List<String> qualities, Map<String, String> aliases) {
+			List<String> anyFile, List<String> qualities, Map<String, String> aliases, long maxUploadBytes) {
 
-		static FormatsResponse build() {
+		static FormatsResponse build(long maxUploadBytes) {
 			Map<String, List<String>> kinds = new LinkedHashMap<>();
 			for (MediaKind kind : MediaKind.values()) {
 				kinds.put(kind.name().toLowerCase(java.util.Locale.ROOT),
@@ -49,7 +56,7 @@ class FormatController {
 			}
 			List<String> anyFile = ConversionMatrix.targetsFor(Optional.empty()).stream().map(Format::id).toList();
 			List<String> qualities = Arrays.stream(Quality.values()).map(Quality::id).toList();
-			return new FormatsResponse(kinds, conversions, anyFile, qualities, aliases);
+			return new FormatsResponse(kinds, conversions, anyFile, qualities, aliases, maxUploadBytes);
 		}
 
 	}
