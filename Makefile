@@ -20,6 +20,10 @@ build:
 services:
 	CCT_NEED_BROWSER=1 CCT_NEED_ARCHIVERS=1 bash scripts/ensure-services.sh
 
+## Speed and memory scenarios against a fresh stack; writes bench/results/latest.md and latest.json.
+bench: services build
+	bash scripts/bench.sh
+
 check-deploy:
 	bash scripts/check-deploy.sh
 

@@ -210,6 +210,10 @@ class LifecycleSystemTests {
 	}
 
 	static Path taskFolder(String taskId) throws Exception {
+		return taskFolder(stack, taskId);
+	}
+
+	static Path taskFolder(TestStack stack, String taskId) throws Exception {
 		try (var db = stack.database(); var sql = db.prepareStatement("select user_id from tasks where id = ?::uuid")) {
 			sql.setString(1, taskId);
 			var rows = sql.executeQuery();

@@ -3,10 +3,12 @@ package com.cct.conversion;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -20,6 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProcessScope implements AutoCloseable {
 
 	private static final File NO_INPUT = new File("/dev/null");
+
+	/**
+	 * util-linux's setpriv makes the kernel kill the process when the JVM dies, even by SIGKILL,
+	 * so a crashed worker leaves no ffmpeg behind. Used wherever it exists (Debian, Ubuntu images).
+	 */
+	private static final List<String> DIE_WITH_PARENT = Files.isExecutable(Path.of("/usr/bin/setpriv"))
+			? List.of("/usr/bin/setpriv", "--pdeathsig", "KILL") : List.of();
 
 	private final UUID taskId;
 
@@ -67,7 +76,9 @@ public final class ProcessScope implements AutoCloseable {
 		if (this.closed || this.cancelled) {
 			throw new IOException("conversion already ended");
 		}
-		Process process = builder.redirectInput(NO_INPUT).start();
+		List<String> command = new ArrayList<>(DIE_WITH_PARENT);
+		command.addAll(builder.command());
+		Process process = builder.command(command).redirectInput(NO_INPUT).start();
 		this.processes.add(process);
 		process.onExit().thenRun(() -> this.processes.remove(process));
 		if (this.closed || this.cancelled) {

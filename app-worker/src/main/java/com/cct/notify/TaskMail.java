@@ -52,7 +52,7 @@ record TaskMail(String subject, String text, String html) {
 	}
 
 	private static String esc(String text) {
-		return HtmlUtils.htmlEscape(text == null ? "" : text);
+		return HtmlUtils.htmlEscape(text == null ? "" : text, "UTF-8");
 	}
 
 }

@@ -15,6 +15,7 @@ import com.cct.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
 @RestController
@@ -26,9 +27,12 @@ class AuthController {
 
 	private final TokenService tokens;
 
-	AuthController(AccountService accounts, TokenService tokens) {
+	private final LoginRateLimiter limiter;
+
+	AuthController(AccountService accounts, TokenService tokens, LoginRateLimiter limiter) {
 		this.accounts = accounts;
 		this.tokens = tokens;
+		this.limiter = limiter;
 	}
 
 	@PostMapping("/signup")
@@ -46,10 +50,14 @@ class AuthController {
 	@Operation(summary = "Exchange username and password for a bearer token")
 	@ApiResponse(responseCode = "200", description = "Token issued")
 	@ApiResponse(responseCode = "401", description = "Unknown user or wrong password (one answer for both)")
-	TokenResponse login(@Valid @RequestBody LoginRequest request) {
+	@ApiResponse(responseCode = "429", description = "Too many attempts for this user name or address; see Retry-After")
+	TokenResponse login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
+		// the address Tomcat saw: behind a proxy, only trusted once forwarded headers are configured
+		this.limiter.attempt(request.username(), http.getRemoteAddr());
 		User user = this.accounts.authenticate(request.username(), request.password())
 			.orElseThrow(() -> Problems.problem(HttpStatus.UNAUTHORIZED, "bad-credentials", "Login failed",
 					"Unknown user or wrong password."));
+		this.limiter.succeeded(request.username());
 		return TokenResponse.bearer(this.tokens.issue(user.id(), user.username()));
 	}
 

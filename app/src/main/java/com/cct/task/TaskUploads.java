@@ -102,8 +102,11 @@ class TaskUploads {
 		ContentInspector.Detected detected = detect(request);
 		String sourceFormat = UploadPolicy.sourceFormat(claimed, detected, target, FileNames.rawExtension(displayName));
 
-		boolean notify = request.notifyOwner() != null ? request.notifyOwner()
-				: this.users.findById(user.id()).map(u -> u.notifyOwner()).orElse(true);
+		// a validly signed token of an account that no longer exists owns nothing
+		com.cct.user.User owner = this.users.findById(user.id())
+			.orElseThrow(() -> Problems.problem(org.springframework.http.HttpStatus.UNAUTHORIZED, "unauthorized",
+					"Unauthorized", "The account of this token does not exist."));
+		boolean notify = request.notifyOwner() != null ? request.notifyOwner() : owner.notifyOwner();
 		UUID id = UUID.randomUUID();
 		String originalExtension = claimed.map(Format::extension).orElse(FileNames.rawExtension(displayName));
 		Task task = new Task(id, user.id(), displayName, sourceFormat, target.id(),

@@ -5,8 +5,11 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -18,6 +21,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -61,8 +65,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			.body(body);
 	}
 
+	/**
+	 * A multipart body Tomcat could not read: the client gave up mid-upload, or a part is malformed
+	 * (a NUL byte in the file name, say). The client's fault, so 400 and no stack trace in the log.
+	 */
+	@ExceptionHandler(MultipartException.class)
+	ResponseEntity<ProblemDetail> unreadableUpload(MultipartException ex) {
+		log.info("Unreadable upload: {}", NestedExceptionUtils.getMostSpecificCause(ex).toString());
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"The upload could not be read: it ended early or one of its parts (such as the file name) is malformed.");
+		body.setType(Problems.type("unreadable-upload"));
+		body.setTitle("Unreadable upload");
+		return ResponseEntity.badRequest().header(HttpHeaders.CONNECTION, "close").body(body);
+	}
+
 	@ExceptionHandler({ CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
-			TransientDataAccessException.class })
+			TransientDataAccessException.class, RecoverableDataAccessException.class, TransactionException.class })
 	ResponseEntity<ProblemDetail> databaseUnavailable(Exception ex) {
 		log.warn("Database unavailable: {}", ex.getMessage());
 		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,

@@ -40,6 +40,8 @@ public final class TestStack {
 
 	public final int redisPort;
 
+	public final int pgPort;
+
 	public final int webPort = Ports.free();
 
 	public final int webManagementPort = Ports.free();
@@ -56,8 +58,9 @@ public final class TestStack {
 
 	private ServiceProcess worker;
 
-	private TestStack(String name, int redisPort, Map<String, String> workerOverrides) {
+	private TestStack(String name, int redisPort, int pgPort, Map<String, String> workerOverrides) {
 		this.workerOverrides = workerOverrides;
+		this.pgPort = pgPort;
 		// per test JVM, so two suites on one machine never share (or drop) each other's database
 		long pid = ProcessHandle.current().pid();
 		this.database = "cct_" + name + "_" + pid;
@@ -69,15 +72,15 @@ public final class TestStack {
 	 * A stack of its own (database, storage, Redis port) for tests that break a service; the caller
 	 * stops it.
 	 */
-	public static TestStack isolated(String name, int redisPort, Map<String, String> workerOverrides) {
-		TestStack stack = new TestStack(name, redisPort, workerOverrides);
+	public static TestStack isolated(String name, int redisPort, int pgPort, Map<String, String> workerOverrides) {
+		TestStack stack = new TestStack(name, redisPort, pgPort, workerOverrides);
 		stack.start();
 		return stack;
 	}
 
 	public static synchronized TestStack shared() {
 		if (shared == null) {
-			shared = new TestStack("systest", 6379, Map.of());
+			shared = new TestStack("systest", 6379, 5432, Map.of());
 			shared.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
 		}
@@ -85,8 +88,8 @@ public final class TestStack {
 	}
 
 	private void start() {
-		dropDatabasesOfDeadRuns();
-		recreateDatabase(this.database);
+		dropDatabasesOfDeadRuns(this.pgPort);
+		recreateDatabase(this.pgPort, this.database);
 		try {
 			FileSystemUtils.deleteRecursively(this.storage);
 			Files.createDirectories(this.storage);
@@ -113,7 +116,7 @@ public final class TestStack {
 	public Map<String, String> commonEnvironment() {
 		Map<String, String> env = new HashMap<>();
 		env.put("SPRING_PROFILES_ACTIVE", "systest");
-		env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/" + this.database);
+		env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + this.pgPort + "/" + this.database);
 		env.put("SPRING_DATASOURCE_USERNAME", "postgres");
 		env.put("CCT_REDIS_URL", "redis://127.0.0.1:" + this.redisPort);
 		env.put("CCT_STORAGE_ROOT", this.storage.toString());
@@ -178,8 +181,14 @@ public final class TestStack {
 		return this.worker;
 	}
 
+	/** Replaces a worker that a test killed, so later tests find one running. */
+	public synchronized ServiceProcess replaceWorker() {
+		this.worker = startWorker(this.database + "-worker-again", this.workerManagementPort);
+		return this.worker.awaitHealthy(Duration.ofSeconds(120));
+	}
+
 	public Connection database() throws SQLException {
-		return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + this.database, "postgres", "");
+		return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + this.pgPort + "/" + this.database, "postgres", "");
 	}
 
 	public void stop() {
@@ -190,7 +199,7 @@ public final class TestStack {
 			this.worker.stop(Duration.ofSeconds(10));
 		}
 		stopMail();
-		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + this.pgPort + "/postgres", "postgres", "");
 				Statement sql = admin.createStatement()) {
 			sql.execute("drop database if exists " + this.database + " with (force)");
 		}
@@ -200,8 +209,8 @@ public final class TestStack {
 	}
 
 	/** Databases named after a test JVM that no longer runs are leftovers of an interrupted run. */
-	static void dropDatabasesOfDeadRuns() {
-		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+	static void dropDatabasesOfDeadRuns(int port) {
+		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
 				Statement sql = admin.createStatement()) {
 			java.util.List<String> stale = new java.util.ArrayList<>();
 			try (var rows = sql.executeQuery("select datname from pg_database where datname ~ '^cct_[a-z]+_[0-9]+$'")) {
@@ -222,8 +231,8 @@ public final class TestStack {
 		}
 	}
 
-	static void recreateDatabase(String name) {
-		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+	static void recreateDatabase(int port, String name) {
+		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
 				Statement sql = admin.createStatement()) {
 			sql.execute("drop database if exists " + name + " with (force)");
 			sql.execute("create database " + name);

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# make bench: starts its own stack (web + worker on free ports, a fresh database, a private Redis,
+# an nginx upload sink), runs the scenarios of bench/README.md against 127.0.0.1 only, and writes
+# bench/results/latest.md and latest.json. Everything it starts is stopped on exit.
+#
+# Knobs (environment; defaults fit the 20-minute budget on a 2-core machine):
+#   BENCH_UPLOAD_SECONDS (12) per upload run; BENCH_RAMP (1,5,10,20,40) and BENCH_RAMP_SECONDS (6);
+#   BENCH_STATUS_SECONDS (12); BENCH_CONVERT_COUNT (16); BENCH_PICKUP_WAKE (100) and
+#   BENCH_PICKUP_POLL (36) tasks; BENCH_BIG_SIZE (2G); BENCH_WEB_XMX (256m); CCT_BENCH_DB (cct_bench).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+LIB=$ROOT/bench/lib
+WORK=$ROOT/bench/work
+RESULTS=$ROOT/bench/results
+PARTS=$WORK/parts
+LOGS=$WORK/logs
+MEDIA=$WORK/media
+STORAGE=$WORK/storage
+DB=${CCT_BENCH_DB:-cct_bench}
+UPLOAD_SECONDS=${BENCH_UPLOAD_SECONDS:-12}
+RAMP=${BENCH_RAMP:-1,5,10,20,40}
+RAMP_SECONDS=${BENCH_RAMP_SECONDS:-6}
+STATUS_SECONDS=${BENCH_STATUS_SECONDS:-12}
+CONVERT_COUNT=${BENCH_CONVERT_COUNT:-16}
+PICKUP_WAKE=${BENCH_PICKUP_WAKE:-100}
+PICKUP_POLL=${BENCH_PICKUP_POLL:-36}
+BIG_SIZE=${BENCH_BIG_SIZE:-2G}
+WEB_XMX=${BENCH_WEB_XMX:-256m}
+WORKERS=2
+PY=${PYTHON:-python3}
+STARTED=$(date +%s)
+
+say() { printf '[bench %4ds] %s\n' "$(($(date +%s) - STARTED))" "$*"; }
+die() { say "FAILED: $*"; exit 1; }
+driver() { "$PY" "$LIB/driver.py" "$@"; }
+
+# ------------------------------------------------------------------ prerequisites
+[[ -f app/target/app.jar && -f app-worker/target/app-worker.jar ]] || {
+  say "jars missing: building (mvn -DskipTests package)"
+  mvn -B -q -ntp -DskipTests package
+}
+if ! command -v wrk > /dev/null; then
+  say "installing wrk (apt-get)"
+  if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq wrk > /dev/null; else sudo apt-get install -y -qq wrk > /dev/null; fi
+fi
+for tool in wrk nginx ffmpeg psql redis-server java jcmd jfr curl "$PY"; do
+  command -v "$tool" > /dev/null || die "$tool is not installed (make services installs PostgreSQL/Redis/ffmpeg; apt-get install wrk nginx-light)"
+done
+psql -h 127.0.0.1 -U postgres -XAtqc 'select 1' > /dev/null || die "PostgreSQL on 127.0.0.1:5432 (user postgres) is not reachable: run make services"
+
+# ------------------------------------------------------------------ everything we start, stopped on exit
+WEB_PID="" WORKER_PID="" REDIS_PID=""
+NGINX_CONF=$WORK/sink/nginx.conf
+stop_pid() { # pid, seconds to wait after SIGTERM
+  local pid=$1 wait_s=${2:-30} i
+  [[ -n $pid ]] && kill -0 "$pid" 2> /dev/null || return 0
+  kill -TERM "$pid" 2> /dev/null || true
+  for ((i = 0; i < wait_s * 10; i++)); do kill -0 "$pid" 2> /dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2> /dev/null || true
+  wait "$pid" 2> /dev/null || true
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_pid "$WORKER_PID" 20
+  stop_pid "$WEB_PID" 20
+  [[ -f $WORK/sink/nginx.pid ]] && nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
+  stop_pid "$REDIS_PID" 10
+  psql -h 127.0.0.1 -U postgres -XAtqc "drop database if exists $DB with (force)" > /dev/null 2>&1 || true
+  rm -rf "$STORAGE" "$WORK/sink/body" "$MEDIA/big.bin"
+  [[ $rc -eq 0 ]] || say "stopped after an error (exit $rc); logs in $LOGS"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$PARTS" "$STORAGE" "$WORK/sink" "$LOGS" "$WORK/jars"
+mkdir -p "$PARTS" "$LOGS" "$MEDIA" "$STORAGE" "$WORK/sink/body" "$RESULTS" "$WORK/jars"
+
+# Run copies of the jars: a build in the same tree (mvn package) rewrites target/*.jar under a
+# running JVM, which then fails to load classes. A copy taken mid-build is caught and retried.
+snapshot_jars() {
+  local i jar
+  for ((i = 0; i < 30; i++)); do
+    cp app/target/app.jar "$WORK/jars/app.jar" && cp app-worker/target/app-worker.jar "$WORK/jars/app-worker.jar" &&
+      "$PY" -c 'import sys, zipfile
+for j in sys.argv[1:]:
+    with zipfile.ZipFile(j) as z:
+        assert z.testzip() is None' "$WORK/jars/app.jar" "$WORK/jars/app-worker.jar" 2> /dev/null && return 0
+    sleep 2
+  done
+  die "could not take an intact copy of the jars (a build keeps rewriting them?)"
+}
+snapshot_jars
+
+read -r WEB_PORT WEB_MGMT DASH_PORT WORKER_MGMT REDIS_PORT SINK_PORT SINK_INNER \
+  <<< "$(driver ports 18080 19090 18001 19091 16379 18090 18091)"
+REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+JDBC=jdbc:postgresql://127.0.0.1:5432/$DB
+JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 64)
+FFMPEG_THREADS=$(($(nproc) / WORKERS)); ((FFMPEG_THREADS >= 1)) || FFMPEG_THREADS=1
+say "ports: web $WEB_PORT/$WEB_MGMT, worker $WORKER_MGMT, redis $REDIS_PORT, sink $SINK_PORT; database $DB"
+
+fresh_db() {
+  psql -h 127.0.0.1 -U postgres -XAtqc "drop database if exists $DB with (force)" > /dev/null
+  psql -h 127.0.0.1 -U postgres -XAtqc "create database $DB" > /dev/null
+}
+wait_health() { # name, port, pid
+  local i
+  for ((i = 0; i < 240; i++)); do
+    kill -0 "$3" 2> /dev/null || die "$1 exited during start-up; see $LOGS"
+    curl -sf --max-time 2 "http://127.0.0.1:$2/actuator/health" > /dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  die "$1 not healthy after 120 s; see $LOGS"
+}
+common_env() {
+  export SPRING_DATASOURCE_URL=$JDBC SPRING_DATASOURCE_USERNAME=postgres CCT_REDIS_URL=$REDIS_URL \
+    CCT_STORAGE_ROOT=$STORAGE CCT_JWT_SECRET=$JWT_SECRET CCT_MAX_UPLOAD_SIZE=3GB
+  unset SPRING_PROFILES_ACTIVE SPRING_MAIL_HOST
+}
+start_web() { # log label
+  (common_env; export SERVER_PORT=$WEB_PORT MANAGEMENT_SERVER_PORT=$WEB_MGMT JOBRUNR_DASHBOARD_PORT=$DASH_PORT
+    exec java "-Xmx$WEB_XMX" -XX:+ExitOnOutOfMemoryError -jar "$WORK/jars/app.jar") > "$LOGS/web-$1.log" 2>&1 &
+  WEB_PID=$!
+  wait_health web "$WEB_MGMT" "$WEB_PID"
+}
+start_worker() { # log label, wake-ups true|false
+  (common_env; export MANAGEMENT_SERVER_PORT=$WORKER_MGMT CCT_WORKER_COUNT=$WORKERS CCT_WAKE_UPS=$2 CCT_DRAIN_TIMEOUT=10s
+    exec java -jar "$WORK/jars/app-worker.jar") > "$LOGS/worker-$1.log" 2>&1 &
+  WORKER_PID=$!
+  wait_health worker "$WORKER_MGMT" "$WORKER_PID"
+}
+clean_storage() { find "$STORAGE" -mindepth 1 -maxdepth 1 ! -name .incoming -exec rm -rf {} + 2> /dev/null || true; }
+
+# ------------------------------------------------------------------ test media (generated, never committed)
+say "generating media"
+[[ -s $MEDIA/song5mb.mp3 ]] || ffmpeg -v error -y -f lavfi -i "sine=frequency=440:duration=330" -b:a 128k "$MEDIA/song5mb.mp3"
+[[ -s $MEDIA/short.mp3 ]] || ffmpeg -v error -y -f lavfi -i "sine=frequency=660:duration=1" -b:a 128k "$MEDIA/short.mp3"
+rm -f "$MEDIA/big.bin"
+fallocate -l "$BIG_SIZE" "$MEDIA/big.bin" 2> /dev/null || head -c "$BIG_SIZE" /dev/zero > "$MEDIA/big.bin"
+
+# ------------------------------------------------------------------ the sink and Redis
+user_line=""
+[[ $(id -u) -eq 0 ]] && user_line="user root root;"
+sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$SINK_PORT#g" -e "s#@INNER@#$SINK_INNER#g" -e "s#@USER@#$user_line#" \
+  "$LIB/sink-nginx.conf" > "$NGINX_CONF"
+nginx -c "$NGINX_CONF" -p "$WORK/sink" -e "$WORK/sink/error.log" 2> "$LOGS/nginx.log" || die "the nginx sink did not start: $(cat "$LOGS/nginx.log")"
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --logfile "$LOGS/redis.log" > /dev/null &
+REDIS_PID=$!
+
+# ================================================================== phase A: web alone (no worker)
+say "phase A: web alone, -Xmx$WEB_XMX, fresh database"
+fresh_db
+start_web A
+TOKEN=$(driver account --port "$WEB_PORT")
+WEB=http://127.0.0.1:$WEB_PORT
+SINK=http://127.0.0.1:$SINK_PORT
+upload_load() { # name, target (service|sink), conc list, seconds
+  local url=$WEB/api/tasks before="find '$STORAGE' -mindepth 1 -maxdepth 1 ! -name .incoming -exec rm -rf {} +" pids=(--pids "web=$WEB_PID")
+  if [[ $2 == sink ]]; then
+    url=$SINK/upload before="rm -rf '$WORK/sink/body'/*" pids=(--pids "sink=file:$WORK/sink/nginx.pid")
+  fi
+  driver load --name "$1" --url "$url" --script upload.lua --conc "$3" --duration "$4" --token "$TOKEN" \
+    --file "$MEDIA/song5mb.mp3" --format ogg "${pids[@]}" --pids "postgres=@postgres" --before "$before" \
+    --out "$PARTS/$1.json"
+}
+say "warm-up (not counted)"
+upload_load warmup service 5 5 > /dev/null
+say "scenario 1: uploads of 5 MB, service vs sink"
+upload_load upload-c5-service service 5 "$UPLOAD_SECONDS"
+upload_load upload-c5-sink sink 5 "$UPLOAD_SECONDS"
+upload_load upload-c20-service service 20 "$UPLOAD_SECONDS"
+upload_load upload-c20-sink sink 20 "$UPLOAD_SECONDS"
+upload_load upload-ramp-service service "$RAMP" "$RAMP_SECONDS"
+upload_load upload-ramp-sink sink "$RAMP" "$RAMP_SECONDS"
+
+say "profiling a c20 upload run with JFR (not counted)"
+jcmd "$WEB_PID" JFR.start name=bench settings=profile > /dev/null
+upload_load upload-c20-profiled service 20 10 > /dev/null
+jcmd "$WEB_PID" JFR.dump name=bench filename="$WORK/web-upload.jfr" > /dev/null
+jcmd "$WEB_PID" JFR.stop name=bench > /dev/null
+clean_storage
+"$PY" "$LIB/jfr_summary.py" "$WORK/web-upload.jfr" "$PARTS/jfr-upload.json" || say "JFR summary failed"
+
+say "scenario 2: status reads at c20 (service vs nginx answering a constant)"
+TASK_ID=$(psql -h 127.0.0.1 -U postgres -d "$DB" -XAtqc "select id from tasks order by created_at desc limit 1")
+[[ -n $TASK_ID ]] || die "no task to read"
+driver load --name status-service --url "$WEB/api/tasks/$TASK_ID" --script get.lua --conc 20 --duration "$STATUS_SECONDS" \
+  --token "$TOKEN" --pids "web=$WEB_PID" --pids "redis=$REDIS_PID" --pids "postgres=@postgres" --out "$PARTS/status-service.json"
+driver load --name status-nginx --url "http://127.0.0.1:$SINK_INNER/status" --script get.lua --conc 20 \
+  --duration "$STATUS_SECONDS" --token "$TOKEN" --pids "sink=file:$WORK/sink/nginx.pid" --out "$PARTS/status-nginx.json"
+
+say "scenario 5: a $BIG_SIZE upload, streamed by curl, web at -Xmx$WEB_XMX (and the same to the sink)"
+driver bigupload --name big-sink --url "$SINK/upload" --file "$MEDIA/big.bin" --sink --workdir "$WORK" \
+  --pids "sink=file:$WORK/sink/nginx.pid" --out "$PARTS/big-sink.json"
+rm -rf "$WORK/sink/body"/*
+driver bigupload --name big-service --url "$WEB/api/tasks" --token "$TOKEN" --file "$MEDIA/big.bin" --format zip \
+  --workdir "$WORK" --pids "web=$WEB_PID" --out "$PARTS/big-service.json"
+driver rss --name web-phaseA --pid "$WEB_PID" --jvm="-Xmx$WEB_XMX" --out "$PARTS/rss.json"
+kill -0 "$WEB_PID" 2> /dev/null || die "the web process died during phase A"
+stop_pid "$WEB_PID" 30
+WEB_PID=""
+nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
+rm -rf "$STORAGE" "$WORK/sink/body" "$MEDIA/big.bin"
+mkdir -p "$STORAGE"
+
+# ================================================================== phase B: web + worker
+say "phase B: web + worker ($WORKERS conversions at once, wake-ups on), fresh database"
+fresh_db
+start_web B
+start_worker wake true
+TOKEN=$(driver account --port "$WEB_PORT")
+pickup() { # name, count, jitter seconds, wake-ups
+  driver pickup --name "$1" --port "$WEB_PORT" --token "$TOKEN" --db "$DB" --file "$MEDIA/short.mp3" --format wav \
+    --count "$2" --jitter "$3" --wake-ups "$4" --budget 330 --out "$PARTS/$1.json"
+}
+pickup warmup-wake 3 0.2 true > /dev/null
+
+say "scenario 3: $CONVERT_COUNT x 5 MB mp3 -> ogg and -> wav, service vs the same ffmpeg commands"
+FF_IN=(-y -v error -nostdin -nostats -protocol_whitelist file -f mp3 -i IN -sn -dn -threads "$FFMPEG_THREADS" -map_metadata -1 -vn -map 0:a:0)
+direct() { # name, ext, output args...
+  local name=$1 ext=$2
+  shift 2
+  driver direct --name "$name" --file "$MEDIA/song5mb.mp3" --ext "$ext" --count "$CONVERT_COUNT" --parallel "$WORKERS" \
+    --workdir "$WORK/direct" --command "ffmpeg ${FF_IN[*]} $* OUT" --out "$PARTS/$name.json"
+}
+convert() { # name, format
+  driver convert --name "$1" --port "$WEB_PORT" --token "$TOKEN" --db "$DB" --file "$MEDIA/song5mb.mp3" --format "$2" \
+    --count "$CONVERT_COUNT" --timeout 300 --out "$PARTS/$1.json"
+}
+direct ogg-direct ogg -f ogg -acodec libvorbis -q:a 4
+convert ogg-service ogg
+direct wav-direct wav -f wav -acodec pcm_s16le
+convert wav-service wav
+clean_storage
+
+say "scenario 4: pickup latency, idle worker, wake-ups on ($PICKUP_WAKE tasks)"
+pickup pickup-wake "$PICKUP_WAKE" 0.5 true
+driver rss --name worker-wake --pid "$WORKER_PID" --out "$PARTS/rss.json"
+stop_pid "$WORKER_PID" 30
+WORKER_PID=""
+say "scenario 4: pickup latency, idle worker, wake-ups off: JobRunr's 5 s poll ($PICKUP_POLL tasks)"
+start_worker poll false
+pickup warmup-poll 1 0.1 false > /dev/null
+pickup pickup-poll "$PICKUP_POLL" 5.0 false
+driver rss --name worker-poll --pid "$WORKER_PID" --out "$PARTS/rss.json"
+driver rss --name web-phaseB --pid "$WEB_PID" --jvm="-Xmx$WEB_XMX" --out "$PARTS/rss.json"
+
+# ------------------------------------------------------------------ report
+say "writing bench/results/latest.md and latest.json"
+"$PY" "$LIB/report.py" --parts "$PARTS" --results "$RESULTS" --elapsed "$(($(date +%s) - STARTED))" \
+  --web-xmx "$WEB_XMX" --workers "$WORKERS" --ffmpeg-threads "$FFMPEG_THREADS" --big-size "$BIG_SIZE"
+say "done in $(($(date +%s) - STARTED)) s: bench/results/latest.md"
