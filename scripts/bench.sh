@@ -6,7 +6,8 @@
 # Knobs (environment; defaults fit the 20-minute budget on a 2-core machine):
 #   BENCH_UPLOAD_SECONDS (12) per upload run; BENCH_RAMP (1,5,10,20,40) and BENCH_RAMP_SECONDS (6);
 #   BENCH_STATUS_SECONDS (12); BENCH_CONVERT_COUNT (16); BENCH_PICKUP_WAKE (100) and
-#   BENCH_PICKUP_POLL (36) tasks; BENCH_BIG_SIZE (2G); BENCH_WEB_XMX (256m); CCT_BENCH_DB (cct_bench).
+#   BENCH_PICKUP_POLL (36) tasks; BENCH_BIG_SIZE (2G); BENCH_WEB_XMX (256m); CCT_BENCH_DB (cct_bench);
+#   BENCH_PHASES (AB; A alone skips the worker phase, for quick runs while developing).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -176,13 +177,20 @@ upload_load upload-c20-sink sink 20 "$UPLOAD_SECONDS"
 upload_load upload-ramp-service service "$RAMP" "$RAMP_SECONDS"
 upload_load upload-ramp-sink sink "$RAMP" "$RAMP_SECONDS"
 
+# Where the web process's time goes: a JFR recording of a separate run (JFR's overhead stays out of
+# the measured numbers), summarised by bench/lib/jfr_summary.py into a part of the report.
+profile_web() { # name, command...
+  local name=$1
+  shift
+  jcmd "$WEB_PID" JFR.start name="$name" settings=profile > /dev/null
+  "$@" > /dev/null
+  jcmd "$WEB_PID" JFR.dump name="$name" filename="$WORK/web-$name.jfr" > /dev/null
+  jcmd "$WEB_PID" JFR.stop name="$name" > /dev/null
+  "$PY" "$LIB/jfr_summary.py" "$WORK/web-$name.jfr" "$PARTS/jfr-$name.json" || say "JFR summary of $name failed"
+}
 say "profiling a c20 upload run with JFR (not counted)"
-jcmd "$WEB_PID" JFR.start name=bench settings=profile > /dev/null
-upload_load upload-c20-profiled service 20 10 > /dev/null
-jcmd "$WEB_PID" JFR.dump name=bench filename="$WORK/web-upload.jfr" > /dev/null
-jcmd "$WEB_PID" JFR.stop name=bench > /dev/null
+profile_web upload upload_load upload-c20-profiled service 20 10
 clean_storage
-"$PY" "$LIB/jfr_summary.py" "$WORK/web-upload.jfr" "$PARTS/jfr-upload.json" || say "JFR summary failed"
 
 say "scenario 2: status reads at c20 (service vs nginx answering a constant)"
 TASK_ID=$(psql -h 127.0.0.1 -U postgres -d "$DB" -XAtqc "select id from tasks order by created_at desc limit 1")
@@ -191,6 +199,10 @@ driver load --name status-service --url "$WEB/api/tasks/$TASK_ID" --script get.l
   --token "$TOKEN" --pids "web=$WEB_PID" --pids "redis=$REDIS_PID" --pids "postgres=@postgres" --out "$PARTS/status-service.json"
 driver load --name status-nginx --url "http://127.0.0.1:$SINK_INNER/status" --script get.lua --conc 20 \
   --duration "$STATUS_SECONDS" --token "$TOKEN" --pids "sink=file:$WORK/sink/nginx.pid" --out "$PARTS/status-nginx.json"
+
+say "profiling a c20 status-read run with JFR (not counted)"
+profile_web status driver load --name status-profiled --url "$WEB/api/tasks/$TASK_ID" --script get.lua --conc 20 \
+  --duration 10 --token "$TOKEN" --out "$PARTS/status-profiled.json"
 
 say "scenario 5: a $BIG_SIZE upload, streamed by curl, web at -Xmx$WEB_XMX (and the same to the sink)"
 driver bigupload --name big-sink --url "$SINK/upload" --file "$MEDIA/big.bin" --sink --workdir "$WORK" \
@@ -207,6 +219,7 @@ rm -rf "$STORAGE" "$WORK/sink/body" "$MEDIA/big.bin"
 mkdir -p "$STORAGE"
 
 # ================================================================== phase B: web + worker
+if [[ ${BENCH_PHASES:-AB} == *B* ]]; then
 say "phase B: web + worker ($WORKERS conversions at once, wake-ups on), fresh database"
 fresh_db
 start_web B
@@ -247,6 +260,8 @@ pickup warmup-poll 1 0.1 false > /dev/null
 pickup pickup-poll "$PICKUP_POLL" 5.0 false
 driver rss --name worker-poll --pid "$WORKER_PID" --out "$PARTS/rss.json"
 driver rss --name web-phaseB --pid "$WEB_PID" --jvm="-Xmx$WEB_XMX" --out "$PARTS/rss.json"
+
+fi
 
 # ------------------------------------------------------------------ report
 say "writing bench/results/latest.md and latest.json"

@@ -57,13 +57,13 @@ def psql(db, sql):
 
 
 def proc_cpu_seconds(pid):
-    """utime + stime of one process and its reaped children, in seconds (0 when gone)."""
+    """(user, system) CPU seconds of one process and its reaped children ((0, 0) when gone)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    # after the command name: state is fields[0]; utime=13, stime=14, cutime=15, cstime=16 (1-based 14..17)
-    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
+        return (0.0, 0.0)
+    # after the command name, fields[0] is the state; utime, stime, cutime, cstime are fields[11..14]
+    return ((int(fields[11]) + int(fields[13])) / CLK_TCK, (int(fields[12]) + int(fields[14])) / CLK_TCK)
 
 
 def pids_named(name):
@@ -96,9 +96,13 @@ class CpuMeter:
     @staticmethod
     def delta(before, after):
         result = {}
+        kernel = {}
         for name, pids in after["groups"].items():
             was = before["groups"].get(name, {})
-            result[name] = round(sum(max(0.0, sec - was.get(pid, 0.0)) for pid, sec in pids.items()), 2)
+            user = sum(max(0.0, u - was.get(pid, (0.0, 0.0))[0]) for pid, (u, _) in pids.items())
+            system = sum(max(0.0, k - was.get(pid, (0.0, 0.0))[1]) for pid, (_, k) in pids.items())
+            result[name] = round(user + system, 2)
+            kernel[name] = round(system, 2)
         result["load_generator"] = round(after["children"] - before["children"], 2)
         total = after["machine"][0] - before["machine"][0]
         idle = after["machine"][1] - before["machine"][1]
@@ -108,6 +112,7 @@ class CpuMeter:
         result["machine_iowait_pct"] = round(100.0 * iowait / total, 1) if total else None
         result["cores"] = cpus
         result["wall_s"] = round(after["t"] - before["t"], 2)
+        result["of_which_kernel_s"] = kernel
         return result
 
 
@@ -246,7 +251,7 @@ def cmd_load(args):
         requests = result.get("requests") or 0
         if requests:
             result["cpu_ms_per_request"] = {k: round(1000.0 * v / requests, 2) for k, v in result["cpu_s"].items()
-                                            if k not in ("machine_busy_pct", "machine_iowait_pct", "cores", "wall_s")}
+                                            if isinstance(v, (int, float)) and k not in ("machine_busy_pct", "machine_iowait_pct", "cores", "wall_s")}
         results.append(result)
         print(f"  {args.name} c={conc}: {result.get('rps', 0):.1f}/s p95 {result.get('latency_ms', {}).get('p95')} ms "
               f"errors {result.get('errors', {}).get('total')}", flush=True)

@@ -175,6 +175,19 @@ def md_table(s, args):
     return head + "\n".join("| " + " | ".join(str(c) for c in r) + " |" for r in rows) + "\n"
 
 
+def per_request(step):
+    """'web 59.3 ms (kernel 20.1)' for each process group, per request."""
+    requests = step.get("requests") or 0
+    kernel = step.get("cpu_s", {}).get("of_which_kernel_s", {})
+    parts = []
+    for name, ms in step.get("cpu_ms_per_request", {}).items():
+        text = f"{name} {ms} ms"
+        if name in kernel and requests:
+            text += f" (kernel {round(1000.0 * kernel[name] / requests, 2)})"
+        parts.append(text)
+    return ", ".join(parts)
+
+
 def cpu_lines(s):
     lines = []
     for conc in ("c5", "c20"):
@@ -182,14 +195,14 @@ def cpu_lines(s):
             step = s["uploads"][conc][who]
             cpu, per = step.get("cpu_s", {}), step.get("cpu_ms_per_request", {})
             if cpu:
-                procs = ", ".join(f"{k} {v} ms" for k, v in per.items())
+                procs = per_request(step)
                 lines.append(f"| upload {conc} → {who} | {fmt(step.get('rps'))}/s | {cpu.get('machine_busy_pct')}% "
                              f"(iowait {cpu.get('machine_iowait_pct')}%) | {procs} |")
     for name, key in (("status → service", "service"), ("status → nginx", "nginx_constant")):
         step = s["status_reads"][key]
         cpu, per = step.get("cpu_s", {}), step.get("cpu_ms_per_request", {})
         if cpu:
-            procs = ", ".join(f"{k} {v} ms" for k, v in per.items())
+            procs = per_request(step)
             lines.append(f"| {name} | {fmt(step.get('rps'), 0)}/s | {cpu.get('machine_busy_pct')}% "
                          f"(iowait {cpu.get('machine_iowait_pct')}%) | {procs} |")
     if not lines:
@@ -198,10 +211,10 @@ def cpu_lines(s):
             + "\n".join(lines) + "\n")
 
 
-def jfr_lines(jfr):
+def jfr_lines(jfr, what):
     if not jfr:
-        return "No JFR recording was summarised.\n"
-    out = [f"JFR (`settings=profile`) on the web process during a separate 10 s upload run at c=20 "
+        return f"No JFR recording of the {what} run was summarised.\n"
+    out = [f"**{what.capitalize()}.** JFR (`settings=profile`) on the web process during a separate 10 s {what} run at c=20 "
            f"({jfr['execution_samples']} execution samples; GC: {jfr['gc']['collections']} collections, "
            f"{jfr['gc']['total_pause_ms']} ms paused in total, longest {jfr['gc']['max_pause_ms']} ms).", "",
            "Execution samples by the nearest library on the stack:", ""]
@@ -230,11 +243,11 @@ def main():
     parts, results = Path(args.parts), Path(args.results)
     facts = machine_facts(args.elapsed)
     scenarios = build(parts, args)
-    jfr = part(parts, "jfr-upload")
+    jfr = {"upload": part(parts, "jfr-upload"), "status": part(parts, "jfr-status")}
     document = {"command": "make bench  (bash scripts/bench.sh)", "machine": facts, "targets": TARGETS,
                 "config": {"web_xmx": args.web_xmx, "worker_count": args.workers,
                            "ffmpeg_threads": args.ffmpeg_threads, "big_upload": args.big_size},
-                "scenarios": scenarios, "web_upload_profile": jfr}
+                "scenarios": scenarios, "web_profiles": jfr}
     results.mkdir(parents=True, exist_ok=True)
     (results / "latest.json").write_text(json.dumps(document, indent=2) + "\n")
 
@@ -275,7 +288,8 @@ def main():
         "CPU used during each run (from /proc; `postgres` is every PostgreSQL process on the host, "
         "`load_generator` is wrk):", "",
         cpu_lines(scenarios),
-        jfr_lines(jfr),
+        jfr_lines(jfr["upload"], "upload"),
+        jfr_lines(jfr["status"], "status-read"),
         "ffmpeg command seen running under the worker (ogg): `" + str(ogg["service"].get("ffmpeg_command_seen")) + "`", "",
         "Direct command: `" + str(ogg["direct"].get("command")) + "`", "",
     ]

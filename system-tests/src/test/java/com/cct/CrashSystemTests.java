@@ -79,4 +79,35 @@ class CrashSystemTests {
 		}
 	}
 
+
+	@Test
+	void aStoppingWorkerFinishesItsConversionBeforeExiting() throws Exception {
+		ServiceProcess second = stack.startWorker("systest-worker-drain", Ports.free()).awaitHealthy(Duration.ofSeconds(120));
+		try {
+			Api.User user = api.newUser();
+			Path hour = Media.ffmpeg(files.resolve("drain.flac"), "-f", "lavfi", "-i",
+					"sine=frequency=200:duration=3600:sample_rate=8000");
+			String id = api.upload(user.token(), hour, "mp3").json().get("id").asText();
+			Tasks.awaitStatus(api, user.token(), id, "processing", Duration.ofSeconds(30));
+			List<ServiceProcess> workers = List.of(stack.worker(), second);
+			await("ffmpeg running").atMost(Duration.ofSeconds(10))
+				.until(() -> workers.stream().anyMatch(w -> !LifecycleSystemTests.ffmpegOf(w).isEmpty()));
+			ServiceProcess busy = workers.stream().filter(w -> !LifecycleSystemTests.ffmpegOf(w).isEmpty()).findFirst().orElseThrow();
+
+			busy.stop(Duration.ofSeconds(90));
+			assertThat(busy.isAlive()).isFalse();
+			if (busy == stack.worker()) {
+				stack.replaceWorker();
+			}
+			JsonNode done = api.task(user.token(), id);
+			assertThat(done.get("status").asText()).as("finished before the worker exited").isEqualTo("processed");
+			assertThat(Jobs.timesStarted(stack, id)).isEqualTo(1);
+		}
+		finally {
+			if (second.isAlive()) {
+				second.stop(Duration.ofSeconds(70));
+			}
+		}
+	}
+
 }

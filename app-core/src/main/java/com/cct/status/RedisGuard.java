@@ -49,7 +49,8 @@ public class RedisGuard {
 			}
 			return Optional.ofNullable(result);
 		}
-		catch (JedisException ex) {
+		catch (JedisException | IllegalStateException ex) {
+			// IllegalStateException: the pool is closed because the process is stopping
 			if (this.downUntil.getAndSet(now + this.retryAfterMillis) == 0) {
 				log.warn("Redis unavailable, serving from PostgreSQL until it is back: {}", ex.getMessage());
 			}

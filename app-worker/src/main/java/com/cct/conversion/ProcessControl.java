@@ -91,10 +91,14 @@ public class ProcessControl {
 		}
 	}
 
+	/**
+	 * Processes are not killed here: on SIGTERM JobRunr lets running conversions finish (the drain)
+	 * after this bean may already be gone. Whatever still runs when the JVM exits is killed by the
+	 * kernel (see {@link ProcessScope}).
+	 */
 	@PreDestroy
 	void shutdown() {
 		this.watchdog.shutdownNow();
-		this.running.values().forEach(ProcessScope::close);
 	}
 
 }

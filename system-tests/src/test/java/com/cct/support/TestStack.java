@@ -141,7 +141,7 @@ public final class TestStack {
 		env.put("CCT_WORKER_COUNT", "2");
 		env.put("CCT_MAX_JOB_DURATION", "2m");
 		env.put("CCT_RECONCILE_GRACE", "5s");
-		env.put("CCT_DRAIN_TIMEOUT", "5s");
+		env.put("CCT_DRAIN_TIMEOUT", "60s");
 		env.put("SPRING_MAIL_HOST", "127.0.0.1");
 		env.put("SPRING_MAIL_PORT", Integer.toString(this.smtpPort));
 		env.put("CCT_MAIL_FROM", "Cloud Conversion Tool <robot@cct.test>");
@@ -196,7 +196,7 @@ public final class TestStack {
 			this.web.stop(Duration.ofSeconds(10));
 		}
 		if (this.worker != null) {
-			this.worker.stop(Duration.ofSeconds(10));
+			this.worker.stop(Duration.ofSeconds(70));
 		}
 		stopMail();
 		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + this.pgPort + "/postgres", "postgres", "");
