@@ -195,6 +195,8 @@ clean_storage
 say "scenario 2: status reads at c20 (service vs nginx answering a constant)"
 TASK_ID=$(psql -h 127.0.0.1 -U postgres -d "$DB" -XAtqc "select id from tasks order by created_at desc limit 1")
 [[ -n $TASK_ID ]] || die "no task to read"
+driver load --name warmup-status --url "$WEB/api/tasks/$TASK_ID" --script get.lua --conc 20 --duration 3 \
+  --token "$TOKEN" --out "$PARTS/warmup-status.json" > /dev/null
 driver load --name status-service --url "$WEB/api/tasks/$TASK_ID" --script get.lua --conc 20 --duration "$STATUS_SECONDS" \
   --token "$TOKEN" --pids "web=$WEB_PID" --pids "redis=$REDIS_PID" --pids "postgres=@postgres" --out "$PARTS/status-service.json"
 driver load --name status-nginx --url "http://127.0.0.1:$SINK_INNER/status" --script get.lua --conc 20 \
@@ -205,11 +207,11 @@ profile_web status driver load --name status-profiled --url "$WEB/api/tasks/$TAS
   --duration 10 --token "$TOKEN" --out "$PARTS/status-profiled.json"
 
 say "scenario 5: a $BIG_SIZE upload, streamed by curl, web at -Xmx$WEB_XMX (and the same to the sink)"
-driver bigupload --name big-sink --url "$SINK/upload" --file "$MEDIA/big.bin" --sink --workdir "$WORK" \
+driver bigupload --name big-sink --url "$SINK/upload" --file "$MEDIA/big.bin" --sink --timeout 240 --workdir "$WORK" \
   --pids "sink=file:$WORK/sink/nginx.pid" --out "$PARTS/big-sink.json"
 rm -rf "$WORK/sink/body"/*
 driver bigupload --name big-service --url "$WEB/api/tasks" --token "$TOKEN" --file "$MEDIA/big.bin" --format zip \
-  --workdir "$WORK" --pids "web=$WEB_PID" --out "$PARTS/big-service.json"
+  --timeout 240 --workdir "$WORK" --pids "web=$WEB_PID" --out "$PARTS/big-service.json"
 driver rss --name web-phaseA --pid "$WEB_PID" --jvm="-Xmx$WEB_XMX" --out "$PARTS/rss.json"
 kill -0 "$WEB_PID" 2> /dev/null || die "the web process died during phase A"
 stop_pid "$WEB_PID" 30

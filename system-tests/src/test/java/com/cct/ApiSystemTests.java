@@ -293,6 +293,34 @@ class ApiSystemTests {
 					"/api/formats", "/api/tasks/{id}/events", "/api/tasks/{id}/cancel", "/api/tasks/{id}/retry");
 	}
 
+	@Test
+	void protectsTheDashboardAndExposesHealthAndMetrics() throws Exception {
+		String dashboard = "http://127.0.0.1:" + stack.dashboardPort + "/api/jobs?state=SUCCEEDED";
+		assertThat(api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(dashboard)).build()).status())
+			.isEqualTo(401);
+		String basic = java.util.Base64.getEncoder()
+			.encodeToString(("operator:" + TestStack.DASHBOARD_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		assertThat(api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(dashboard))
+			.header("Authorization", "Basic " + basic)
+			.build()).status()).isEqualTo(200);
+
+		Api.User user = api.newUser();
+		String id = api.upload(user.token(), Media.audio(files, "metrics.wav", 1), "mp3").json().get("id").asText();
+		Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(60));
+		String web = api.send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + stack.webManagementPort + "/actuator/prometheus"))
+			.build()).text();
+		assertThat(web).contains("cct_uploads_total").contains("jobrunr_jobs");
+		String worker = api.send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + stack.workerManagementPort + "/actuator/prometheus"))
+			.build()).text();
+		assertThat(worker).contains("cct_conversions_seconds_count").contains("cct_task_pickup_seconds")
+			.contains("cct_bytes_in_bytes_total");
+		assertThat(api.send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + stack.workerManagementPort + "/actuator/health"))
+			.build()).status()).isEqualTo(200);
+	}
+
 	static List<String> reversed(List<String> list) {
 		List<String> copy = new java.util.ArrayList<>(list);
 		java.util.Collections.reverse(copy);

@@ -140,6 +140,8 @@ class ConversionRunner implements ConversionJob {
 	private void finish(Task task, Path output) throws IOException {
 		Path result = this.storage.processed(task);
 		this.storage.publish(output, result);
+		// once the task reads processed, its folder holds the original and the result, nothing else
+		this.storage.deleteTemporaries(task);
 		Optional<Task> done = this.transitions.toProcessed(task.id(), Files.size(result));
 		if (done.isEmpty()) {
 			// cancelled while the last bytes were written: the result must not linger

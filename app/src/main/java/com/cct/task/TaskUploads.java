@@ -127,7 +127,7 @@ class TaskUploads {
 			throw ex;
 		}
 		this.transitions.created(task);
-		this.meters.counter("cct.tasks.created", "to", target.id()).increment();
+		this.meters.counter("cct.uploads", "to", target.id()).increment();
 		try {
 			this.jobs.enqueueConversion(task.id());
 		}
