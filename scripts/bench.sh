@@ -159,9 +159,9 @@ TOKEN=$(driver account --port "$WEB_PORT")
 WEB=http://127.0.0.1:$WEB_PORT
 SINK=http://127.0.0.1:$SINK_PORT
 upload_load() { # name, target (service|sink), conc list, seconds
-  local url=$WEB/api/tasks before="find '$STORAGE' -mindepth 1 -maxdepth 1 ! -name .incoming -exec rm -rf {} +" pids=(--pids "web=$WEB_PID")
+  local url=$WEB/api/tasks before="sleep 1; find '$STORAGE' -mindepth 1 -maxdepth 1 ! -name .incoming -exec rm -rf {} + 2> /dev/null || true" pids=(--pids "web=$WEB_PID")
   if [[ $2 == sink ]]; then
-    url=$SINK/upload before="rm -rf '$WORK/sink/body'/*" pids=(--pids "sink=file:$WORK/sink/nginx.pid")
+    url=$SINK/upload before="sleep 1; rm -rf '$WORK/sink/body'/*" pids=(--pids "sink=file:$WORK/sink/nginx.pid")
   fi
   driver load --name "$1" --url "$url" --script upload.lua --conc "$3" --duration "$4" --token "$TOKEN" \
     --file "$MEDIA/song5mb.mp3" --format ogg "${pids[@]}" --pids "postgres=@postgres" --before "$before" \
@@ -174,8 +174,11 @@ upload_load upload-c5-service service 5 "$UPLOAD_SECONDS"
 upload_load upload-c5-sink sink 5 "$UPLOAD_SECONDS"
 upload_load upload-c20-service service 20 "$UPLOAD_SECONDS"
 upload_load upload-c20-sink sink 20 "$UPLOAD_SECONDS"
-upload_load upload-ramp-service service "$RAMP" "$RAMP_SECONDS"
-upload_load upload-ramp-sink sink "$RAMP" "$RAMP_SECONDS"
+# step by step, service and sink alternating, so both see the same background load
+for conc in ${RAMP//,/ }; do
+  upload_load "upload-ramp-c$conc-service" service "$conc" "$RAMP_SECONDS"
+  upload_load "upload-ramp-c$conc-sink" sink "$conc" "$RAMP_SECONDS"
+done
 
 # Where the web process's time goes: a JFR recording of a separate run (JFR's overhead stays out of
 # the measured numbers), summarised by bench/lib/jfr_summary.py into a part of the report.
@@ -245,10 +248,15 @@ convert() { # name, format
   driver convert --name "$1" --port "$WEB_PORT" --token "$TOKEN" --db "$DB" --file "$MEDIA/song5mb.mp3" --format "$2" \
     --count "$CONVERT_COUNT" --timeout 300 --out "$PARTS/$1.json"
 }
+# ABBA order (direct, service, service, direct): background load on a shared machine hits both sides alike
 direct ogg-direct ogg -f ogg -acodec libvorbis -q:a 4
 convert ogg-service ogg
+convert ogg-service-2 ogg
+direct ogg-direct-2 ogg -f ogg -acodec libvorbis -q:a 4
 direct wav-direct wav -f wav -acodec pcm_s16le
 convert wav-service wav
+convert wav-service-2 wav
+direct wav-direct-2 wav -f wav -acodec pcm_s16le
 clean_storage
 
 say "scenario 4: pickup latency, idle worker, wake-ups on ($PICKUP_WAKE tasks)"

@@ -113,6 +113,11 @@ class CpuMeter:
         result["cores"] = cpus
         result["wall_s"] = round(after["t"] - before["t"], 2)
         result["of_which_kernel_s"] = kernel
+        if total:
+            busy_cores = cpus * (total - idle - iowait) / total
+            ours = (sum(result[name] for name in after["groups"]) + result["load_generator"]) / max(0.01, result["wall_s"])
+            # what else ran meanwhile (other work on a shared machine), in cores
+            result["other_processes_cores"] = round(max(0.0, busy_cores - ours), 2)
         return result
 
 
@@ -251,7 +256,7 @@ def cmd_load(args):
         requests = result.get("requests") or 0
         if requests:
             result["cpu_ms_per_request"] = {k: round(1000.0 * v / requests, 2) for k, v in result["cpu_s"].items()
-                                            if isinstance(v, (int, float)) and k not in ("machine_busy_pct", "machine_iowait_pct", "cores", "wall_s")}
+                                            if isinstance(v, (int, float)) and k not in ("machine_busy_pct", "machine_iowait_pct", "cores", "wall_s", "other_processes_cores")}
         results.append(result)
         print(f"  {args.name} c={conc}: {result.get('rps', 0):.1f}/s p95 {result.get('latency_ms', {}).get('p95')} ms "
               f"errors {result.get('errors', {}).get('total')}", flush=True)

@@ -72,6 +72,21 @@ def machine_facts(elapsed):
     }
 
 
+def combine(parts, name):
+    """The ABBA rounds of one conversion scenario: mean wall time over the rounds, each round kept."""
+    rounds = [r for r in (part(parts, name), part(parts, name + "-2")) if r]
+    if not rounds:
+        return {}
+    merged = dict(rounds[0])
+    walls = [r["wall_s"] for r in rounds if r.get("wall_s")]
+    merged["wall_s"] = round(sum(walls) / len(walls), 3) if walls else None
+    merged["rounds_wall_s"] = walls
+    ok = sum(r.get("processed", r.get("ok", 0)) for r in rounds)
+    merged["failed"] = sum(r.get("failed", 0) for r in rounds)
+    merged["conversions_per_min"] = round(60.0 * ok / sum(walls), 1) if walls else None
+    return merged
+
+
 def build(parts, args):
     s = {}
     # 1. uploads
@@ -79,8 +94,9 @@ def build(parts, args):
     for conc in ("c5", "c20"):
         svc, sink = first_step(part(parts, f"upload-{conc}-service")), first_step(part(parts, f"upload-{conc}-sink"))
         uploads[conc] = {"service": svc, "sink": sink, "ratio_rps": ratio(svc.get("rps"), sink.get("rps"))}
-    ramp_svc = (part(parts, "upload-ramp-service") or {}).get("steps", [])
-    ramp_sink = (part(parts, "upload-ramp-sink") or {}).get("steps", [])
+    ramp_conc = sorted(int(f.name.split("-")[2][1:]) for f in parts.glob("upload-ramp-c*-service.json"))
+    ramp_svc = [first_step(part(parts, f"upload-ramp-c{c}-service")) for c in ramp_conc]
+    ramp_sink = [first_step(part(parts, f"upload-ramp-c{c}-sink")) for c in ramp_conc]
     uploads["ramp"] = [{"connections": a.get("connections"), "service": a, "sink": b,
                         "ratio_rps": ratio(a.get("rps"), b.get("rps"))} for a, b in zip(ramp_svc, ramp_sink)]
     c20 = uploads["c20"]["service"]
@@ -98,7 +114,7 @@ def build(parts, args):
     # 3. conversions
     conv = {}
     for fmt_ in ("ogg", "wav"):
-        svc, direct = part(parts, f"{fmt_}-service") or {}, part(parts, f"{fmt_}-direct") or {}
+        svc, direct = combine(parts, f"{fmt_}-service"), combine(parts, f"{fmt_}-direct")
         conv[fmt_] = {"service": svc, "direct": direct, "overhead": ratio(svc.get("wall_s"), direct.get("wall_s"))}
     conv["ogg"]["target_met"] = (None if conv["ogg"]["overhead"] is None else
                                  conv["ogg"]["overhead"] <= TARGETS["conversion_overhead"]
@@ -147,8 +163,9 @@ def md_table(s, args):
         svc, d = c["service"], c["direct"]
         rows.append([f"3. {svc.get('count', '?')} × 5 MB {label}, {args.workers} workers",
                      f"the same ffmpeg command run directly, {d.get('parallel', '?')} at a time: {fmt(d.get('wall_s'), 2)} s "
-                     f"({fmt(d.get('conversions_per_min'), 0)}/min)",
-                     f"{fmt(svc.get('wall_s'), 2)} s first upload → last processed ({fmt(svc.get('conversions_per_min'), 0)}/min), "
+                     f"({' / '.join(fmt(w, 2) for w in d.get('rounds_wall_s', []))}; {fmt(d.get('conversions_per_min'), 0)}/min)",
+                     f"{fmt(svc.get('wall_s'), 2)} s first upload → last processed "
+                     f"({' / '.join(fmt(w, 2) for w in svc.get('rounds_wall_s', []))}; {fmt(svc.get('conversions_per_min'), 0)}/min), "
                      f"{svc.get('failed', '?')} failed; **overhead {fmt(c['overhead'], 2)}×**",
                      "≤ 1.10×" if fmt_ == "ogg" else "(report)",
                      verdict(c.get("target_met")) if fmt_ == "ogg" else "n/a"])
@@ -197,17 +214,18 @@ def cpu_lines(s):
             if cpu:
                 procs = per_request(step)
                 lines.append(f"| upload {conc} → {who} | {fmt(step.get('rps'))}/s | {cpu.get('machine_busy_pct')}% "
-                             f"(iowait {cpu.get('machine_iowait_pct')}%) | {procs} |")
+                             f"(iowait {cpu.get('machine_iowait_pct')}%) | {cpu.get('other_processes_cores')} | {procs} |")
     for name, key in (("status → service", "service"), ("status → nginx", "nginx_constant")):
         step = s["status_reads"][key]
         cpu, per = step.get("cpu_s", {}), step.get("cpu_ms_per_request", {})
         if cpu:
             procs = per_request(step)
             lines.append(f"| {name} | {fmt(step.get('rps'), 0)}/s | {cpu.get('machine_busy_pct')}% "
-                         f"(iowait {cpu.get('machine_iowait_pct')}%) | {procs} |")
+                         f"(iowait {cpu.get('machine_iowait_pct')}%) | {cpu.get('other_processes_cores')} | {procs} |")
     if not lines:
         return ""
-    return ("| run | throughput | machine busy (both cores) | CPU per request, by process |\n|---|---|---|---|\n"
+    return ("| run | throughput | machine busy (both cores) | other work on the host (cores) | CPU per request, by process |\n"
+            "|---|---|---|---|---|\n"
             + "\n".join(lines) + "\n")
 
 
@@ -276,7 +294,12 @@ def main():
         "Uploads run with the web process alone (no worker), so conversions never compete with them; the worker "
         f"phase uses a fresh database. The web process runs at -Xmx{args.web_xmx} throughout. Pickup is measured "
         "closed-loop (one task at a time, after a random pause, so the worker is idle and submissions are out of "
-        "step with its poll cycle); percentiles are nearest-rank, so with few samples p99 is the maximum.", "",
+        "step with its poll cycle); percentiles are nearest-rank, so with few samples p99 is the maximum. Conversions "
+        "run in ABBA order (direct, service, service, direct) and the table gives the mean of the two rounds (each "
+        "round in brackets); upload ramp steps alternate service and sink. The column \"other work on the host\" "
+        "below is CPU used by processes the bench did not start (e.g. a test run on a shared machine), in cores: "
+        "where it is well above 0, absolute numbers of that run are depressed. The web log's \"Unreadable upload: "
+        "EOFException\" lines are the uploads wrk cuts off when each timed run ends, not failures.", "",
         "## Machine", "",
         f"- {facts['cpu']}, nproc {facts['nproc']}, {facts['memory_gb']} GB RAM, kernel {facts['kernel']}, "
         f"load average at the end {', '.join(f'{x:.2f}' for x in facts['load_average_at_end'])}",

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import com.cct.task.Task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 import redis.clients.jedis.params.SetParams;
 
@@ -30,7 +31,8 @@ public class TaskStatusCache {
 
 	public TaskStatusCache(RedisGuard redis, ObjectMapper json, RedisSettings settings) {
 		this.redis = redis;
-		this.json = json;
+		// (seconds.nanos, exact) not ISO text, for times: every status read parses a snapshot
+		this.json = json.copy().configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, true);
 		this.ttlSeconds = settings.snapshotTtl().toSeconds();
 	}
 

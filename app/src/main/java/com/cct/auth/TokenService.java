@@ -6,8 +6,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,10 @@ class TokenService {
 
 	private final Clock clock = Clock.systemUTC();
 
+	private static final int VERIFIED_CACHE_SIZE = 10_000;
+
+	private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
 	TokenService(JwtSettings settings, Environment environment) {
 		this.algorithm = Algorithm.HMAC256(secret(settings.secret(), environment));
 		this.verifier = JWT.require(this.algorithm)
@@ -65,14 +71,37 @@ class TokenService {
 	}
 
 	Optional<AuthenticatedUser> verify(String token) {
+		Verified known = this.verified.get(token);
+		if (known != null) {
+			if (this.clock.instant().isBefore(known.expiresAt())) {
+				return Optional.of(known.user());
+			}
+			this.verified.remove(token);
+		}
 		try {
 			DecodedJWT jwt = this.verifier.verify(token);
-			return Optional.of(new AuthenticatedUser(UUID.fromString(jwt.getSubject()),
-					jwt.getClaim("username").asString()));
+			AuthenticatedUser user = new AuthenticatedUser(UUID.fromString(jwt.getSubject()),
+					jwt.getClaim("username").asString());
+			remember(token, new Verified(user, jwt.getExpiresAtAsInstant()));
+			return Optional.of(user);
 		}
 		catch (JWTVerificationException | IllegalArgumentException ex) {
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * A token is a pure function of its bytes: once its signature checked out it stays valid until
+	 * it expires, so repeat requests (status polling) skip the HMAC and JSON parsing. Bounded.
+	 */
+	private void remember(String token, Verified entry) {
+		if (this.verified.size() >= VERIFIED_CACHE_SIZE) {
+			this.verified.clear();
+		}
+		this.verified.put(token, entry);
+	}
+
+	private record Verified(AuthenticatedUser user, Instant expiresAt) {
 	}
 
 	/**

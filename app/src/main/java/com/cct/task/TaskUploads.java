@@ -151,8 +151,9 @@ class TaskUploads {
 		Path target = this.storage.original(task);
 		try {
 			this.storage.createFolder(task);
-			// Tomcat spooled the part to disk already; on the same file system this is a rename
-			request.file().transferTo(target);
+			// Tomcat spooled the part to disk already; transferTo(File) lets it rename that file into
+			// place (same file system), where transferTo(Path) would copy every byte again
+			request.file().transferTo(target.toFile());
 			if (!Files.isRegularFile(target)) {
 				throw new IOException("upload not stored");
 			}
