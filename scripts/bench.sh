@@ -66,7 +66,9 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pid "$WORKER_PID" 20
   stop_pid "$WEB_PID" 20
-  [[ -f $WORK/sink/nginx.pid ]] && nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
+  if [[ -f $WORK/sink/nginx.pid ]]; then
+    nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
+  fi
   stop_pid "$REDIS_PID" 10
   psql -h 127.0.0.1 -U postgres -XAtqc "drop database if exists $DB with (force)" > /dev/null 2>&1 || true
   rm -rf "$STORAGE" "$WORK/sink/body" "$MEDIA/big.bin"
@@ -82,7 +84,7 @@ mkdir -p "$PARTS" "$LOGS" "$MEDIA" "$STORAGE" "$WORK/sink/body" "$RESULTS" "$WOR
 # Run copies of the jars: a build in the same tree (mvn package) rewrites target/*.jar under a
 # running JVM, which then fails to load classes. A copy taken mid-build is caught and retried.
 snapshot_jars() {
-  local i jar
+  local i
   for ((i = 0; i < 30; i++)); do
     cp app/target/app.jar "$WORK/jars/app.jar" && cp app-worker/target/app-worker.jar "$WORK/jars/app-worker.jar" &&
       "$PY" -c 'import sys, zipfile
@@ -122,12 +124,14 @@ common_env() {
   unset SPRING_PROFILES_ACTIVE SPRING_MAIL_HOST
 }
 start_web() { # log label
+  # shellcheck disable=SC2030,SC2031 # each service gets its own environment in its subshell
   (common_env; export SERVER_PORT=$WEB_PORT MANAGEMENT_SERVER_PORT=$WEB_MGMT JOBRUNR_DASHBOARD_PORT=$DASH_PORT
     exec java "-Xmx$WEB_XMX" -XX:+ExitOnOutOfMemoryError -jar "$WORK/jars/app.jar") > "$LOGS/web-$1.log" 2>&1 &
   WEB_PID=$!
   wait_health web "$WEB_MGMT" "$WEB_PID"
 }
 start_worker() { # log label, wake-ups true|false
+  # shellcheck disable=SC2030,SC2031 # each service gets its own environment in its subshell
   (common_env; export MANAGEMENT_SERVER_PORT=$WORKER_MGMT CCT_WORKER_COUNT=$WORKERS CCT_WAKE_UPS=$2 CCT_DRAIN_TIMEOUT=10s
     exec java -jar "$WORK/jars/app-worker.jar") > "$LOGS/worker-$1.log" 2>&1 &
   WORKER_PID=$!
@@ -275,6 +279,19 @@ fi
 
 # ------------------------------------------------------------------ report
 say "writing bench/results/latest.md and latest.json"
+
 "$PY" "$LIB/report.py" --parts "$PARTS" --results "$RESULTS" --elapsed "$(($(date +%s) - STARTED))" \
   --web-xmx "$WEB_XMX" --workers "$WORKERS" --ffmpeg-threads "$FFMPEG_THREADS" --big-size "$BIG_SIZE"
 say "done in $(($(date +%s) - STARTED)) s: bench/results/latest.md"
+
+# ------------------------------------------------------------------ load (issue 8, the long form)
+# The same 50-client / 5-account / web + 2 workers test that make test runs for 30 s, here for longer.
+# It starts its own stack (system-tests harness) after everything above has stopped.
+LOAD_SECONDS="${CCT_BENCH_LOAD_SECONDS:-120}"
+if [[ "$LOAD_SECONDS" -gt 0 ]]; then
+  say "load: 50 clients, 5 accounts, web + 2 workers for ${LOAD_SECONDS} s (LoadSystemTests)"
+  mvn -B -q -ntp -pl system-tests test -Dtest=LoadSystemTests -Dcct.load.seconds="$LOAD_SECONDS" \
+    -Dsurefire.failIfNoSpecifiedTests=false > "$RESULTS/load.log" 2>&1 || { tail -40 "$RESULTS/load.log"; exit 1; }
+  grep -h "^load:" "$RESULTS/load.log" system-tests/target/surefire-reports/*LoadSystemTests-output.txt 2>/dev/null \
+    | head -1 | tee "$RESULTS/load.txt"
+fi
