@@ -23,6 +23,9 @@ public class TaskStatusCache {
 
 	private static final String EVENTS = "cct:events:";
 
+	/** Matches every task's event channel. */
+	public static final String EVENT_PATTERN = EVENTS + "*";
+
 	private final RedisGuard redis;
 
 	private final ObjectMapper json;

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
 
 import com.cct.job.TaskJobs;
 import com.cct.status.RedisGuard;
+import com.cct.status.RedisSubscription;
 
-import redis.clients.jedis.JedisPubSub;
 
 /**
  * Listens on Redis for the web process's signals. A wake-up makes an idle server onboard work now
@@ -33,17 +33,9 @@ class WorkerSignals implements SmartLifecycle {
 
 	private static final long SECOND_NUDGE_MILLIS = 250;
 
-	private final RedisGuard redis;
-
 	private final BackgroundJobServer server;
 
 	private final ProcessControl control;
-
-	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-		Thread thread = new Thread(runnable, "worker-signals");
-		thread.setDaemon(true);
-		return thread;
-	});
 
 	private final ScheduledExecutorService nudger = Executors.newSingleThreadScheduledExecutor(runnable -> {
 		Thread thread = new Thread(runnable, "worker-nudger");
@@ -53,60 +45,30 @@ class WorkerSignals implements SmartLifecycle {
 
 	private final AtomicBoolean nudgePending = new AtomicBoolean();
 
-	private volatile JedisPubSub subscription;
-
-	private volatile boolean running;
-
-	private volatile boolean warned;
+	private final RedisSubscription subscription;
 
 	private final boolean wakeUps;
 
 	WorkerSignals(RedisGuard redis, BackgroundJobServer server, ProcessControl control,
 			@Value("${cct.wake-ups:true}") boolean wakeUps) {
-		this.redis = redis;
 		this.server = server;
 		this.control = control;
 		this.wakeUps = wakeUps;
+		this.subscription = RedisSubscription.toChannels("worker-signals", redis, this::onSignal,
+				TaskJobs.WAKE_UP_CHANNEL, TaskJobs.CANCEL_CHANNEL);
 	}
 
 	@Override
 	public void start() {
-		this.running = true;
-		this.executor.execute(this::subscribe);
+		this.subscription.start();
 	}
 
-	private void subscribe() {
-		JedisPubSub pubSub = new JedisPubSub() {
-			@Override
-			public void onMessage(String channel, String message) {
-				if (TaskJobs.WAKE_UP_CHANNEL.equals(channel) && WorkerSignals.this.wakeUps) {
-					wakeUp();
-				}
-				else if (TaskJobs.CANCEL_CHANNEL.equals(channel)) {
-					cancel(message);
-				}
-			}
-
-			@Override
-			public void onSubscribe(String channel, int subscribedChannels) {
-				if (WorkerSignals.this.warned) {
-					log.info("Worker signals subscribed to Redis again");
-					WorkerSignals.this.warned = false;
-				}
-			}
-		};
-		this.subscription = pubSub;
-		try {
-			this.redis.client().subscribe(pubSub, TaskJobs.WAKE_UP_CHANNEL, TaskJobs.CANCEL_CHANNEL);
+	private void onSignal(String channel, String message) {
+		if (TaskJobs.WAKE_UP_CHANNEL.equals(channel) && this.wakeUps) {
+			wakeUp();
 		}
-		catch (RuntimeException ex) {
-			if (!this.warned) {
-				log.warn("Worker signals lost Redis, polling only until it is back: {}", ex.getMessage());
-				this.warned = true;
-			}
-		}
-		if (this.running) {
-			this.executor.schedule(this::subscribe, 1, TimeUnit.SECONDS);
+		else if (TaskJobs.CANCEL_CHANNEL.equals(channel)) {
+			cancel(message);
 		}
 	}
 
@@ -149,23 +111,13 @@ class WorkerSignals implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.running = false;
-		JedisPubSub pubSub = this.subscription;
-		if (pubSub != null && pubSub.isSubscribed()) {
-			try {
-				pubSub.unsubscribe();
-			}
-			catch (RuntimeException ex) {
-				// connection already gone
-			}
-		}
-		this.executor.shutdownNow();
+		this.subscription.stop();
 		this.nudger.shutdownNow();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.subscription.isRunning();
 	}
 
 }
