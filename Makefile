@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: run test build services check-deploy bench clean
+.PHONY: run test build services test-services check-deploy bench clean
 
 ## Build, make sure ffmpeg/PostgreSQL/Redis are there, then run web + one worker (Ctrl-C stops both).
 run: services build
@@ -10,7 +10,7 @@ run: services build
 
 ## Everything CI checks: unit and system tests (real PostgreSQL, Redis, ffmpeg, SMTP, browser), then
 ## the static deployment checks.
-test: services
+test: test-services
 	$(MVN) verify
 	bash scripts/check-deploy.sh
 
@@ -18,6 +18,10 @@ build:
 	$(MVN) -DskipTests package
 
 services:
+	bash scripts/ensure-services.sh
+
+## The tests also need Chromium + ChromeDriver (page test) and 7z/unzip (archives read back).
+test-services:
 	CCT_NEED_BROWSER=1 CCT_NEED_ARCHIVERS=1 bash scripts/ensure-services.sh
 
 ## Speed and memory scenarios against a fresh stack; writes bench/results/latest.md and latest.json.

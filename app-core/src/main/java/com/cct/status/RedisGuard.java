@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Every Redis call goes through here. Redis is a cache and a signal bus, never the source of truth,
@@ -25,6 +25,8 @@ public class RedisGuard {
 
 	private final JedisPooled jedis;
 
+	private final RedisSettings settings;
+
 	private final long retryAfterMillis;
 
 	private final AtomicLong downUntil = new AtomicLong();
@@ -33,6 +35,7 @@ public class RedisGuard {
 
 	public RedisGuard(JedisPooled jedis, RedisSettings settings) {
 		this.jedis = jedis;
+		this.settings = settings;
 		this.retryAfterMillis = settings.retryAfter().toMillis();
 	}
 
@@ -49,8 +52,9 @@ public class RedisGuard {
 			}
 			return Optional.ofNullable(result);
 		}
-		catch (JedisException | IllegalStateException ex) {
-			// IllegalStateException: the pool is closed because the process is stopping
+		catch (RuntimeException ex) {
+			// any Redis trouble (down, pool closed at shutdown, a confused connection) degrades to "nothing":
+			// Redis must never fail a request or a conversion
 			if (this.downUntil.getAndSet(now + this.retryAfterMillis) == 0) {
 				log.warn("Redis unavailable, serving from PostgreSQL until it is back: {}", ex.getMessage());
 			}
@@ -71,6 +75,15 @@ public class RedisGuard {
 
 	public JedisPooled client() {
 		return this.jedis;
+	}
+
+	/**
+	 * A connection of its own, outside the pool: a subscription holds its connection for as long as
+	 * it listens, and a connection that ever subscribed must never go back to the pool (its late
+	 * replies would be read by the next borrower).
+	 */
+	public Jedis dedicatedConnection() {
+		return new Jedis(RedisConfiguration.hostAndPort(this.settings), RedisConfiguration.clientConfig(this.settings));
 	}
 
 }

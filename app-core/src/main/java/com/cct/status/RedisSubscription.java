@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 
 /**
@@ -33,6 +34,8 @@ public final class RedisSubscription {
 	private final ScheduledExecutorService thread;
 
 	private volatile JedisPubSub current;
+
+	private volatile Jedis connection;
 
 	private volatile boolean running;
 
@@ -90,13 +93,14 @@ public final class RedisSubscription {
 			}
 		};
 		this.current = pubSub;
-		try {
+		try (Jedis connection = this.redis.dedicatedConnection()) {
+			this.connection = connection;
 			String[] names = this.channels.toArray(String[]::new);
 			if (this.patterns) {
-				this.redis.client().psubscribe(pubSub, names);
+				connection.psubscribe(pubSub, names);
 			}
 			else {
-				this.redis.client().subscribe(pubSub, names);
+				connection.subscribe(pubSub, names);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -131,6 +135,15 @@ public final class RedisSubscription {
 			}
 			catch (RuntimeException ex) {
 				// the connection is gone already
+			}
+		}
+		Jedis held = this.connection;
+		if (held != null) {
+			try {
+				held.close();
+			}
+			catch (RuntimeException ex) {
+				// closing a dead connection
 			}
 		}
 		this.thread.shutdownNow();

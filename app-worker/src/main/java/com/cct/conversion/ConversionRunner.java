@@ -144,8 +144,14 @@ class ConversionRunner implements ConversionJob {
 		this.storage.deleteTemporaries(task);
 		Optional<Task> done = this.transitions.toProcessed(task.id(), Files.size(result));
 		if (done.isEmpty()) {
-			// cancelled while the last bytes were written: the result must not linger
-			this.storage.deleteResult(task);
+			// cancelled or deleted while the last bytes were written: the result must not linger; but when
+			// another run of the same job finished first, the (equivalent) result is the task's and stays
+			boolean processedElsewhere = this.tasks.findById(task.id())
+				.map(current -> current.status() == TaskStatus.PROCESSED)
+				.orElse(false);
+			if (!processedElsewhere) {
+				this.storage.deleteResult(task);
+			}
 			return;
 		}
 		if (done.get().notifyOwner()) {
