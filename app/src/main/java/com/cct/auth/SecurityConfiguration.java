@@ -56,10 +56,8 @@ class SecurityConfiguration {
 	}
 
 	private static void unauthorized(HttpServletResponse response, ObjectMapper json) throws IOException {
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
+		ProblemDetail body = Problems.body(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
 				"A valid bearer token is required. Log in at /api/auth/login.");
-		body.setType(Problems.type("unauthorized"));
-		body.setTitle("Unauthorized");
 		response.setStatus(HttpStatus.UNAUTHORIZED.value());
 		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -37,9 +37,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Some fields are invalid.");
-		body.setType(Problems.type("invalid-fields"));
-		body.setTitle("Invalid request");
+		ProblemDetail body = Problems.body(HttpStatus.BAD_REQUEST, "invalid-fields", "Invalid request",
+				"Some fields are invalid.");
 		Map<String, List<String>> errors = new java.util.TreeMap<>();
 		ex.getBindingResult()
 			.getFieldErrors()
@@ -56,10 +55,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE,
+		ProblemDetail body = Problems.body(HttpStatus.PAYLOAD_TOO_LARGE, "too-large", "Upload too large",
 				"The file is larger than this service accepts.");
-		body.setType(Problems.type("too-large"));
-		body.setTitle("Upload too large");
 		return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
 			.header(HttpHeaders.CONNECTION, "close")
 			.body(body);
@@ -72,10 +69,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(MultipartException.class)
 	ResponseEntity<ProblemDetail> unreadableUpload(MultipartException ex) {
 		log.info("Unreadable upload: {}", NestedExceptionUtils.getMostSpecificCause(ex).toString());
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+		ProblemDetail body = Problems.body(HttpStatus.BAD_REQUEST, "unreadable-upload", "Unreadable upload",
 				"The upload could not be read: it ended early or one of its parts (such as the file name) is malformed.");
-		body.setType(Problems.type("unreadable-upload"));
-		body.setTitle("Unreadable upload");
 		return ResponseEntity.badRequest().header(HttpHeaders.CONNECTION, "close").body(body);
 	}
 
@@ -83,20 +78,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			TransientDataAccessException.class, RecoverableDataAccessException.class, TransactionException.class })
 	ResponseEntity<ProblemDetail> databaseUnavailable(Exception ex) {
 		log.warn("Database unavailable: {}", ex.getMessage());
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+		ProblemDetail body = Problems.body(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable",
 				"The service is briefly unavailable. Please retry in a few seconds.");
-		body.setType(Problems.type("unavailable"));
-		body.setTitle("Service unavailable");
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(body);
 	}
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
 		log.error("Unexpected error", ex);
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+		ProblemDetail body = Problems.body(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
 				"Something went wrong on our side.");
-		body.setType(Problems.type("internal"));
-		body.setTitle("Internal error");
 		return ResponseEntity.internalServerError().body(body);
 	}
 

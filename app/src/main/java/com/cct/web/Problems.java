@@ -32,10 +32,15 @@ public final class Problems {
 	}
 
 	public static ErrorResponseException problem(HttpStatus status, String slug, String title, String detail) {
+		return new ErrorResponseException(status, body(status, slug, title, detail), null);
+	}
+
+	/** The body itself, for handlers that answer without throwing. */
+	public static ProblemDetail body(HttpStatus status, String slug, String title, String detail) {
 		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
 		body.setType(type(slug));
 		body.setTitle(title);
-		return new ErrorResponseException(status, body, null);
+		return body;
 	}
 
 	public static URI type(String slug) {
