@@ -69,10 +69,6 @@ public class RedisGuard {
 		});
 	}
 
-	public boolean isUp() {
-		return this.clock.millis() >= this.downUntil.get();
-	}
-
 	public JedisPooled client() {
 		return this.jedis;
 	}

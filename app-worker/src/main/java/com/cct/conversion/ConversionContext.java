@@ -1,9 +1,7 @@
 package com.cct.conversion;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.DoubleConsumer;
 
 import com.cct.storage.FileStorage;
@@ -27,8 +25,6 @@ public final class ConversionContext {
 	private final DoubleConsumer progress;
 
 	private final ProcessScope processes;
-
-	private final Clock clock = Clock.systemUTC();
 
 	public ConversionContext(Task task, Path input, Path output, FileStorage storage, DoubleConsumer progress,
 			ProcessScope processes) {
@@ -70,7 +66,7 @@ public final class ConversionContext {
 		if (Thread.currentThread().isInterrupted() || this.processes.isCancelled()) {
 			throw new InterruptedException("conversion cancelled");
 		}
-		if (this.clock.instant().isAfter(this.processes.deadline())) {
+		if (this.processes.isExpired()) {
 			throw new DeadlineExceededException(this.processes.limit());
 		}
 	}
@@ -78,10 +74,6 @@ public final class ConversionContext {
 	/** Tightens the deadline once the input is known (e.g. from its duration), never beyond the ceiling. */
 	public void limitTo(Duration limit) {
 		this.processes.limitTo(limit);
-	}
-
-	public Instant deadline() {
-		return this.processes.deadline();
 	}
 
 	/** The sandbox that starts external processes (ffmpeg, ffprobe) bound to this conversion. */

@@ -103,10 +103,7 @@ class ConversionRunner implements ConversionJob {
 					Files.size(this.storage.processed(task)));
 		}
 		catch (InterruptedException ex) {
-			if (scope.isExpired()) {
-				fail(task, began, "timeout");
-				throw new DeadlineExceededException(scope.limit());
-			}
+			failIfExpired(scope, task, began);
 			this.metrics.converted(task, "cancelled", Duration.between(began, Instant.now()), 0);
 			log.info("Conversion of task {} stopped: cancelled or interrupted", taskId);
 			if (!scope.isCancelled()) {
@@ -124,10 +121,7 @@ class ConversionRunner implements ConversionJob {
 				log.info("Conversion of task {} cancelled", taskId);
 				return;
 			}
-			if (scope.isExpired()) {
-				fail(task, began, "timeout");
-				throw new DeadlineExceededException(scope.limit());
-			}
+			failIfExpired(scope, task, began);
 			fail(task, began, "error");
 			throw ex;
 		}
@@ -156,6 +150,14 @@ class ConversionRunner implements ConversionJob {
 		}
 		if (done.get().notifyOwner()) {
 			this.jobs.enqueueNotification(task.id(), done.get().finishedAt());
+		}
+	}
+
+	/** A process killed at its deadline surfaces as an interruption or an I/O error: name it for what it is. */
+	private void failIfExpired(ProcessScope scope, Task task, Instant began) {
+		if (scope.isExpired()) {
+			fail(task, began, "timeout");
+			throw new DeadlineExceededException(scope.limit());
 		}
 	}
 

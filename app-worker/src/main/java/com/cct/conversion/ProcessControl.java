@@ -67,10 +67,6 @@ public class ProcessControl {
 		}
 	}
 
-	public int runningCount() {
-		return this.running.size();
-	}
-
 	private void watch() {
 		try {
 			for (ProcessScope scope : this.running.values()) {

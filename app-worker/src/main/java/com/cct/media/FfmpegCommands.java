@@ -3,7 +3,6 @@ package com.cct.media;
 import java.nio.file.Path;
 
 import com.cct.format.Format;
-import com.cct.format.MediaKind;
 import com.cct.format.Quality;
 
 import net.bramp.ffmpeg.builder.FFmpegBuilder;
@@ -120,10 +119,6 @@ final class FfmpegCommands {
 			case TIFF -> out.setFormat("image2").setVideoCodec("tiff").addExtraArgs("-update", "1");
 			default -> throw new IllegalArgumentException("not an image format: " + target);
 		}
-	}
-
-	static boolean needsAudio(Format target) {
-		return target.kind() == MediaKind.AUDIO;
 	}
 
 	private static long audioBitrate(Quality q) {

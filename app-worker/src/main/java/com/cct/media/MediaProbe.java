@@ -48,12 +48,10 @@ class MediaProbe {
 			if (scope.isCancelled() || scope.isExpired()) {
 				throw new IOException("probe stopped", ex);
 			}
-			throw new RejectedInputException(
-					"The file could not be read as " + noun(kind) + ": it is damaged, truncated or not a supported format.");
+			throw unreadable(kind);
 		}
 		if (result == null || result.getError() != null || result.getFormat() == null) {
-			throw new RejectedInputException(
-					"The file could not be read as " + noun(kind) + ": it is damaged, truncated or not a supported format.");
+			throw unreadable(kind);
 		}
 		return check(result, kind);
 	}
@@ -95,6 +93,11 @@ class MediaProbe {
 			args.addAll(1, List.of("-protocol_whitelist", "file", "-format_whitelist", DEMUXERS));
 		}
 		return args;
+	}
+
+	private static RejectedInputException unreadable(MediaKind kind) {
+		return new RejectedInputException(
+				"The file could not be read as " + noun(kind) + ": it is damaged, truncated or not a supported format.");
 	}
 
 	private static String noun(MediaKind kind) {

@@ -97,10 +97,11 @@ class TaskUploads {
 		}
 		String displayName = FileNames.displayName(request.file().getOriginalFilename());
 		Optional<Format> claimed = Format.claimedBy(displayName);
+		String rawExtension = FileNames.rawExtension(displayName);
 		UploadPolicy.checkPair(claimed, target);
 
 		ContentInspector.Detected detected = detect(request);
-		String sourceFormat = UploadPolicy.sourceFormat(claimed, detected, target, FileNames.rawExtension(displayName));
+		String sourceFormat = UploadPolicy.sourceFormat(claimed, detected, target, rawExtension);
 
 		// a validly signed token of an account that no longer exists owns nothing
 		com.cct.user.User owner = this.users.findById(user.id())
@@ -108,7 +109,7 @@ class TaskUploads {
 					"Unauthorized", "The account of this token does not exist."));
 		boolean notify = request.notifyOwner() != null ? request.notifyOwner() : owner.notifyOwner();
 		UUID id = UUID.randomUUID();
-		String originalExtension = claimed.map(Format::extension).orElse(FileNames.rawExtension(displayName));
+		String originalExtension = claimed.map(Format::extension).orElse(rawExtension);
 		Task task = new Task(id, user.id(), displayName, sourceFormat, target.id(),
 				quality == null ? null : quality.id(), TaskStatus.UPLOADED, 0, request.file().getSize(), null,
 				FileStorage.newStoredName(originalExtension), FileStorage.newStoredName(target.extension()), null, notify,
