@@ -9,12 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
 import com.cct.support.Media;
 import com.cct.support.Tasks;
@@ -22,20 +21,7 @@ import com.cct.support.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The HTTP contract of DESIGN.md, against the web and worker jars running as separate JVMs. */
-class ApiSystemTests {
-
-	static TestStack stack;
-
-	static Api api;
-
-	@TempDir
-	static Path files;
-
-	@BeforeAll
-	static void startStack() {
-		stack = TestStack.shared();
-		api = stack.api();
-	}
+class ApiSystemTests extends OnSharedStack {
 
 	@Test
 	void signsUpAndLogsIn() {
@@ -156,14 +142,7 @@ class ApiSystemTests {
 		Path source = Media.audio(files, "delete.wav", 1);
 		String id = api.upload(user.token(), source, "mp3").json().get("id").asText();
 		JsonNode done = Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(60));
-		String userId;
-		try (var db = stack.database(); var sql = db.prepareStatement("select user_id from tasks where id = ?::uuid")) {
-			sql.setString(1, id);
-			var rows = sql.executeQuery();
-			rows.next();
-			userId = rows.getString(1);
-		}
-		Path folder = stack.storage.resolve(userId).resolve(id);
+		Path folder = stack.taskFolder(id);
 		assertThat(folder).isDirectory();
 		try (var entries = Files.list(folder)) {
 			assertThat(entries.map(p -> p.getFileName().toString()))

@@ -20,16 +20,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
 import com.cct.support.Media;
 import com.cct.support.Tasks;
-import com.cct.support.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -37,20 +35,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * library that wrote them), repacks that keep every entry, hostile archives that fail cleanly, and
  * media that gets smaller.
  */
-class ArchiveSystemTests {
-
-	static TestStack stack;
-
-	static Api api;
-
-	@TempDir
-	static Path files;
-
-	@BeforeAll
-	static void startStack() {
-		stack = TestStack.shared();
-		api = stack.api();
-	}
+class ArchiveSystemTests extends OnSharedStack {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "zip", "7z", "tar.gz", "tar.bz2", "tar.xz" })
@@ -159,7 +144,7 @@ class ArchiveSystemTests {
 			assertThat(all.map(p -> p.getFileName().toString()))
 				.doesNotContain("escaped.txt", "passwd", "zeros.bin");
 		}
-		Path folder = stack.storage.resolve(userIdOf(done)).resolve(done.get("id").asText());
+		Path folder = stack.taskFolder(done.get("id").asText());
 		try (Stream<Path> left = Files.list(folder)) {
 			assertThat(left.map(p -> p.getFileName().toString())).containsExactly(done.get("originalFile").asText());
 		}
@@ -216,15 +201,6 @@ class ArchiveSystemTests {
 		byte[] bytes = new byte[size];
 		new java.util.Random(size).nextBytes(bytes);
 		return bytes;
-	}
-
-	private static String userIdOf(JsonNode task) throws Exception {
-		try (var db = stack.database(); var sql = db.prepareStatement("select user_id from tasks where id = ?::uuid")) {
-			sql.setString(1, task.get("id").asText());
-			var rows = sql.executeQuery();
-			rows.next();
-			return rows.getString(1);
-		}
 	}
 
 	private static void run(Path dir, String... command) throws Exception {

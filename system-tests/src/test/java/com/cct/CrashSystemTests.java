@@ -7,52 +7,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
 import com.cct.support.Jobs;
 import com.cct.support.Media;
 import com.cct.support.Ports;
 import com.cct.support.ServiceProcess;
 import com.cct.support.Tasks;
-import com.cct.support.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** A worker JVM killed with SIGKILL in the middle of a conversion: the task still ends processed, once. */
-class CrashSystemTests {
-
-	static TestStack stack;
-
-	static Api api;
-
-	@TempDir
-	static Path files;
-
-	@BeforeAll
-	static void startStack() {
-		stack = TestStack.shared();
-		api = stack.api();
-	}
+class CrashSystemTests extends OnSharedStack {
 
 	@Test
 	void aKilledWorkersConversionEndsProcessedExactlyOnceElsewhere() throws Exception {
 		ServiceProcess second = stack.startWorker("systest-worker-crash", Ports.free()).awaitHealthy(Duration.ofSeconds(120));
 		try {
 			Api.User user = api.newUser();
-			Path hour = Media.ffmpeg(files.resolve("hour.flac"), "-f", "lavfi", "-i",
-					"sine=frequency=300:duration=3600:sample_rate=8000");
+			Path hour = Media.hourOfAudio(files, "hour.flac");
 			String id = api.upload(user.token(), hour, "mp3").json().get("id").asText();
-			Tasks.awaitStatus(api, user.token(), id, "processing", Duration.ofSeconds(30));
-			List<ServiceProcess> workers = List.of(stack.worker(), second);
-			await("ffmpeg running").atMost(Duration.ofSeconds(10))
-				.until(() -> workers.stream().anyMatch(w -> !LifecycleSystemTests.ffmpegOf(w).isEmpty()));
-			ServiceProcess victim = workers.stream().filter(w -> !LifecycleSystemTests.ffmpegOf(w).isEmpty()).findFirst().orElseThrow();
-			List<ProcessHandle> orphans = LifecycleSystemTests.ffmpegOf(victim);
+			ServiceProcess victim = workerConverting(user, id, second);
+			List<ProcessHandle> orphans = victim.ffmpegChildren();
 
 			victim.kill();
 			// its ffmpeg dies with it (the kernel's parent-death signal)
@@ -64,7 +45,7 @@ class CrashSystemTests {
 			JsonNode done = Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(180));
 			assertThat(done.get("status").asText()).isEqualTo("processed");
 			assertThat(Jobs.timesStarted(stack, id)).isEqualTo(2);
-			Path folder = LifecycleSystemTests.taskFolder(stack, id);
+			Path folder = stack.taskFolder(id);
 			try (var entries = Files.list(folder)) {
 				Set<String> names = entries.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
 				assertThat(names).containsExactlyInAnyOrder(done.get("originalFile").asText(), done.get("processedFile").asText());
@@ -79,20 +60,14 @@ class CrashSystemTests {
 		}
 	}
 
-
 	@Test
 	void aStoppingWorkerFinishesItsConversionBeforeExiting() throws Exception {
 		ServiceProcess second = stack.startWorker("systest-worker-drain", Ports.free()).awaitHealthy(Duration.ofSeconds(120));
 		try {
 			Api.User user = api.newUser();
-			Path hour = Media.ffmpeg(files.resolve("drain.flac"), "-f", "lavfi", "-i",
-					"sine=frequency=200:duration=3600:sample_rate=8000");
+			Path hour = Media.hourOfAudio(files, "drain.flac");
 			String id = api.upload(user.token(), hour, "mp3").json().get("id").asText();
-			Tasks.awaitStatus(api, user.token(), id, "processing", Duration.ofSeconds(30));
-			List<ServiceProcess> workers = List.of(stack.worker(), second);
-			await("ffmpeg running").atMost(Duration.ofSeconds(10))
-				.until(() -> workers.stream().anyMatch(w -> !LifecycleSystemTests.ffmpegOf(w).isEmpty()));
-			ServiceProcess busy = workers.stream().filter(w -> !LifecycleSystemTests.ffmpegOf(w).isEmpty()).findFirst().orElseThrow();
+			ServiceProcess busy = workerConverting(user, id, second);
 
 			busy.stop(Duration.ofSeconds(90));
 			assertThat(busy.isAlive()).isFalse();
@@ -108,6 +83,15 @@ class CrashSystemTests {
 				second.stop(Duration.ofSeconds(70));
 			}
 		}
+	}
+
+	/** Which of the two workers (the suite's and the test's own) runs the task's ffmpeg, once it does. */
+	private static ServiceProcess workerConverting(Api.User user, String taskId, ServiceProcess second) {
+		Tasks.awaitStatus(api, user.token(), taskId, "processing", Duration.ofSeconds(30));
+		List<ServiceProcess> workers = List.of(stack.worker(), second);
+		return await("ffmpeg running").atMost(Duration.ofSeconds(10))
+			.until(() -> workers.stream().filter(w -> !w.ffmpegChildren().isEmpty()).findFirst(), Optional::isPresent)
+			.orElseThrow();
 	}
 
 }

@@ -20,8 +20,8 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
 import com.cct.support.EventStream;
 import com.cct.support.Jobs;
@@ -33,23 +33,14 @@ import com.cct.support.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Progress streams, cancel, retry, reconciliation and wake-ups, on the shared stack. */
-class LifecycleSystemTests {
-
-	static TestStack stack;
-
-	static Api api;
-
-	@TempDir
-	static Path files;
+class LifecycleSystemTests extends OnSharedStack {
 
 	/** About ten seconds of encoding: long enough to watch, cancel and stream. */
 	static Path longAudio;
 
 	@BeforeAll
-	static void startStack() {
-		stack = TestStack.shared();
-		api = stack.api();
-		longAudio = Media.ffmpeg(files.resolve("hour.flac"), "-f", "lavfi", "-i", "sine=frequency=300:duration=3600:sample_rate=8000");
+	static void prepare() {
+		longAudio = Media.hourOfAudio(files, "hour.flac");
 	}
 
 	@Test
@@ -82,19 +73,19 @@ class LifecycleSystemTests {
 		Api.User user = api.newUser();
 		String id = api.upload(user.token(), longAudio, "mp3").json().get("id").asText();
 		Tasks.awaitStatus(api, user.token(), id, "processing", Duration.ofSeconds(30));
-		await("ffmpeg running").atMost(Duration.ofSeconds(10)).until(() -> !ffmpegOf(stack.worker()).isEmpty());
+		await("ffmpeg running").atMost(Duration.ofSeconds(10)).until(() -> !stack.worker().ffmpegChildren().isEmpty());
 
 		long before = System.nanoTime();
 		Api.Response cancel = api.post("/api/tasks/" + id + "/cancel", user.token());
 		assertThat(cancel.status()).isEqualTo(202);
 		assertThat(cancel.json().get("status").asText()).isEqualTo("cancelled");
-		await("ffmpeg killed").atMost(Duration.ofSeconds(5)).until(() -> ffmpegOf(stack.worker()).isEmpty());
+		await("ffmpeg killed").atMost(Duration.ofSeconds(5)).until(() -> stack.worker().ffmpegChildren().isEmpty());
 		assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
 
 		JsonNode task = api.task(user.token(), id);
 		assertThat(task.get("status").asText()).isEqualTo("cancelled");
 		await("temporary files removed").atMost(Duration.ofSeconds(5))
-			.until(() -> filesIn(taskFolder(id)).equals(Set.of(task.get("originalFile").asText())));
+			.until(() -> filesIn(stack.taskFolder(id)).equals(Set.of(task.get("originalFile").asText())));
 		assertThat(api.post("/api/tasks/" + id + "/cancel", user.token()).status()).isEqualTo(409);
 		assertThat(api.delete("/api/tasks/" + id, user.token()).status()).isEqualTo(204);
 	}
@@ -125,7 +116,7 @@ class LifecycleSystemTests {
 		assertThat(api.post("/api/tasks/" + id + "/cancel", user.token()).status()).isEqualTo(409);
 
 		// the cause goes away: the stored original is replaced by a sound one
-		Files.copy(good, taskFolder(id).resolve(failed.get("originalFile").asText()), StandardCopyOption.REPLACE_EXISTING);
+		Files.copy(good, stack.taskFolder(id).resolve(failed.get("originalFile").asText()), StandardCopyOption.REPLACE_EXISTING);
 		Api.Response retry = api.post("/api/tasks/" + id + "/retry", user.token());
 		assertThat(retry.status()).isEqualTo(202);
 		JsonNode done = Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(60));
@@ -143,7 +134,7 @@ class LifecycleSystemTests {
 		assertThat(first.get("status").asText()).isEqualTo("processed");
 
 		// as if the process died between committing the task and enqueueing its job
-		Files.delete(taskFolder(id).resolve(first.get("processedFile").asText()));
+		Files.delete(stack.taskFolder(id).resolve(first.get("processedFile").asText()));
 		Jobs.delete(stack, id);
 		try (Connection db = stack.database(); PreparedStatement sql = db.prepareStatement(
 				"update tasks set status = 'uploaded', progress = 0, started_at = null, finished_at = null,"
@@ -156,7 +147,7 @@ class LifecycleSystemTests {
 		}
 		JsonNode again = Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(90));
 		assertThat(again.get("status").asText()).isEqualTo("processed");
-		assertThat(taskFolder(id).resolve(again.get("processedFile").asText())).isRegularFile();
+		assertThat(stack.taskFolder(id).resolve(again.get("processedFile").asText())).isRegularFile();
 	}
 
 	@Test
@@ -200,26 +191,6 @@ class LifecycleSystemTests {
 			}
 		}
 		return count;
-	}
-
-	static List<ProcessHandle> ffmpegOf(ServiceProcess worker) {
-		return worker.children()
-			.stream()
-			.filter(p -> p.info().command().map(c -> c.endsWith("ffmpeg")).orElse(false))
-			.toList();
-	}
-
-	static Path taskFolder(String taskId) throws Exception {
-		return taskFolder(stack, taskId);
-	}
-
-	static Path taskFolder(TestStack stack, String taskId) throws Exception {
-		try (var db = stack.database(); var sql = db.prepareStatement("select user_id from tasks where id = ?::uuid")) {
-			sql.setString(1, taskId);
-			var rows = sql.executeQuery();
-			rows.next();
-			return stack.storage.resolve(rows.getString(1)).resolve(taskId);
-		}
 	}
 
 	static Set<String> filesIn(Path folder) throws Exception {

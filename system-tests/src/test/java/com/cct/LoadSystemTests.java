@@ -17,15 +17,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
 import com.cct.support.Media;
 import com.cct.support.Ports;
 import com.cct.support.ServiceProcess;
-import com.cct.support.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -33,20 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * no 5xx, no lost or duplicated task, every list exact. Runs {@code cct.load.seconds} (30 in make
  * test; make bench can run it longer).
  */
-class LoadSystemTests {
-
-	static TestStack stack;
-
-	static Api api;
-
-	@TempDir
-	static Path files;
-
-	@BeforeAll
-	static void startStack() {
-		stack = TestStack.shared();
-		api = stack.api();
-	}
+class LoadSystemTests extends OnSharedStack {
 
 	@Test
 	void fiftyClientsLoseAndDuplicateNothing() throws Exception {

@@ -8,34 +8,19 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
 import com.cct.support.Media;
 import com.cct.support.Tasks;
-import com.cct.support.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 
 /** Completion mails through a real SMTP server (GreenMail), sent by their own JobRunr jobs. */
-class MailSystemTests {
-
-	static TestStack stack;
-
-	static Api api;
-
-	@TempDir
-	static Path files;
-
-	@BeforeAll
-	static void startStack() {
-		stack = TestStack.shared();
-		api = stack.api();
-	}
+class MailSystemTests extends OnSharedStack {
 
 	@Test
 	void mailsTheOwnerOnceWhenTheFileIsReady() throws Exception {

@@ -22,15 +22,14 @@ import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
 import com.cct.support.Media;
 import com.cct.support.Tasks;
-import com.cct.support.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -39,26 +38,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * their folder. Each is refused with a 4xx or ends {@code failed} with a reason; no local file's
  * content shows up anywhere; nothing lands outside a task folder; the worker carries on.
  */
-class HostileMediaSystemTests {
+class HostileMediaSystemTests extends OnSharedStack {
 
 	/** The first line of /etc/passwd on any Linux: if it shows up in an output, a file leaked. */
 	private static final String PASSWD = "root:x:0:0";
 
 	private static final Pattern STORED = Pattern.compile("[0-9a-f-]{36}/[0-9a-f-]{36}/[^/]+");
 
-	static TestStack stack;
-
-	static Api api;
-
 	static Api.User user;
 
-	@TempDir
-	static Path files;
-
 	@BeforeAll
-	static void startStack() {
-		stack = TestStack.shared();
-		api = stack.api();
+	static void prepare() {
 		user = api.newUser();
 	}
 

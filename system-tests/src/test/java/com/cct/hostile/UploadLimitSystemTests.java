@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
-import com.cct.support.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -35,22 +35,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * request buffering stand in front of it. The test here shows the stalled request holds up no one
  * else rather than waiting a minute for the cut.
  */
-class UploadLimitSystemTests {
+class UploadLimitSystemTests extends OnSharedStack {
 
 	private static final long OVER_LIMIT = 70L << 20;
 
 	private static final String BOUNDARY = "----cctlimit";
 
-	static TestStack stack;
-
-	static Api api;
-
 	static Api.User user;
 
 	@BeforeAll
-	static void startStack() {
-		stack = TestStack.shared();
-		api = stack.api();
+	static void prepare() {
 		user = api.newUser();
 	}
 

@@ -20,7 +20,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
+import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
 import com.cct.support.Media;
 import com.cct.support.Tasks;
@@ -39,7 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * of expected statuses. A route missing from the table fails the build, so a new endpoint cannot
  * ship without someone deciding who may call it.
  */
-class AccessControlSystemTests {
+class AccessControlSystemTests extends OnSharedStack {
 
 	/** The credentials each route is tried with, in the table's column order. */
 	enum Caller {
@@ -77,10 +77,6 @@ class AccessControlSystemTests {
 
 	private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
 
-	static TestStack stack;
-
-	static Api api;
-
 	static Api.User owner;
 
 	static Api.User other;
@@ -91,13 +87,8 @@ class AccessControlSystemTests {
 
 	static Path video;
 
-	@TempDir
-	static Path files;
-
 	@BeforeAll
-	static void startStack() {
-		stack = TestStack.shared();
-		api = stack.api();
+	static void prepare() {
 		owner = api.newUser();
 		other = api.newUser();
 		wav = Media.audio(files, "song.wav", 1);

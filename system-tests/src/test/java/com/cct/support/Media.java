@@ -26,6 +26,14 @@ public final class Media {
 				"-f", "lavfi", "-i", "sine=frequency=440:duration=" + seconds, "-shortest", "-pix_fmt", "yuv420p");
 	}
 
+	/**
+	 * An hour of 8 kHz tone as FLAC: small (about 13 MB) and quick to make, but several seconds of
+	 * encoding, long enough to watch, cancel, kill or time out a conversion.
+	 */
+	public static Path hourOfAudio(Path folder, String name) {
+		return ffmpeg(folder.resolve(name), "-f", "lavfi", "-i", "sine=frequency=300:duration=3600:sample_rate=8000");
+	}
+
 	public static Path image(Path folder, String name) {
 		return ffmpeg(folder.resolve(name), "-f", "lavfi", "-i", "testsrc=size=320x240", "-frames:v", "1");
 	}

@@ -135,4 +135,11 @@ public final class ServiceProcess {
 		return this.process.descendants().filter(ProcessHandle::isAlive).toList();
 	}
 
+	/** The ffmpeg processes among them. */
+	public List<ProcessHandle> ffmpegChildren() {
+		return children().stream()
+			.filter(child -> child.info().command().map(command -> command.endsWith("ffmpeg")).orElse(false))
+			.toList();
+	}
+
 }

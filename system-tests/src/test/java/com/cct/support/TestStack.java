@@ -187,6 +187,20 @@ public final class TestStack {
 		return this.worker.awaitHealthy(Duration.ofSeconds(120));
 	}
 
+	/** The task's folder in this stack's storage: {@code {root}/{userId}/{taskId}}. */
+	public Path taskFolder(String taskId) throws SQLException {
+		try (Connection db = database();
+				java.sql.PreparedStatement sql = db.prepareStatement("select user_id from tasks where id = ?::uuid")) {
+			sql.setString(1, taskId);
+			try (java.sql.ResultSet rows = sql.executeQuery()) {
+				if (!rows.next()) {
+					throw new IllegalStateException("no task " + taskId);
+				}
+				return this.storage.resolve(rows.getString(1)).resolve(taskId);
+			}
+		}
+	}
+
 	public Connection database() throws SQLException {
 		return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + this.pgPort + "/" + this.database, "postgres", "");
 	}
