@@ -1,46 +1,54 @@
 package com.cct.format;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * Every format the service reads or writes, with the id clients send as {@code newFormat} and the
- * file extension results get. Aliases keep the course's spelling ({@code acc}) working.
+ * Every format the service reads or writes, described once: the id clients send as
+ * {@code newFormat} (also the extension results get), its aliases, its kind, the MIME types content
+ * detection may report for it, the ffprobe demuxers that may read it and the ffmpeg muxer that
+ * writes it. Adding a format is one entry here (plus its codecs in the worker's command builder).
+ * Aliases keep the course's spelling ({@code acc}) working.
  */
 public enum Format {
 
-	MP4("mp4", MediaKind.VIDEO, "m4v"),
-	WEBM("webm", MediaKind.VIDEO),
-	AVI("avi", MediaKind.VIDEO),
-	MPEG("mpeg", MediaKind.VIDEO, "mpg"),
-	WMV("wmv", MediaKind.VIDEO),
-	MOV("mov", MediaKind.VIDEO),
-	MKV("mkv", MediaKind.VIDEO),
+	MP4("mp4", MediaKind.VIDEO, aka("m4v"), mimes("video/mp4"), readBy(Demuxers.MOV), "mp4"),
+	WEBM("webm", MediaKind.VIDEO, aka(), mimes("video/webm", "audio/webm"), readBy(Demuxers.MATROSKA), "webm"),
+	AVI("avi", MediaKind.VIDEO, aka(), mimes("video/x-msvideo"), readBy("avi"), "avi"),
+	MPEG("mpeg", MediaKind.VIDEO, aka("mpg"), mimes("video/mpeg", "video/mp2t"), readBy("mpeg", "mpegts"), "mpeg"),
+	WMV("wmv", MediaKind.VIDEO, aka(), mimes("video/x-ms-wmv", "video/x-ms-asf", "application/vnd.ms-asf"),
+			readBy(Demuxers.ASF), "asf"),
+	MOV("mov", MediaKind.VIDEO, aka(), mimes("video/quicktime"), readBy(Demuxers.MOV), "mov"),
+	MKV("mkv", MediaKind.VIDEO, aka(), mimes("video/x-matroska"), readBy(Demuxers.MATROSKA), "matroska"),
 
-	MP3("mp3", MediaKind.AUDIO),
-	AAC("aac", MediaKind.AUDIO, "acc"),
-	OGG("ogg", MediaKind.AUDIO, "oga"),
-	WAV("wav", MediaKind.AUDIO),
-	WMA("wma", MediaKind.AUDIO),
-	FLAC("flac", MediaKind.AUDIO),
-	M4A("m4a", MediaKind.AUDIO),
-	OPUS("opus", MediaKind.AUDIO),
+	MP3("mp3", MediaKind.AUDIO, aka(), mimes("audio/mpeg"), readBy("mp3"), "mp3"),
+	AAC("aac", MediaKind.AUDIO, aka("acc"), mimes("audio/x-aac", "audio/aac"), readBy("aac"), "adts"),
+	OGG("ogg", MediaKind.AUDIO, aka("oga"), mimes("audio/ogg", "application/ogg", "audio/vorbis", "video/ogg"),
+			readBy(Demuxers.OGG), "ogg"),
+	WAV("wav", MediaKind.AUDIO, aka(), mimes("audio/vnd.wave", "audio/x-wav", "audio/wav"), readBy("wav"), "wav"),
+	WMA("wma", MediaKind.AUDIO, aka(), mimes("audio/x-ms-wma"), readBy(Demuxers.ASF), "asf"),
+	FLAC("flac", MediaKind.AUDIO, aka(), mimes("audio/x-flac", "audio/flac"), readBy("flac"), "flac"),
+	M4A("m4a", MediaKind.AUDIO, aka(), mimes("audio/mp4", "audio/x-m4a"), readBy(Demuxers.MOV), "ipod"),
+	OPUS("opus", MediaKind.AUDIO, aka(), mimes("audio/opus"), readBy(Demuxers.OGG), "opus"),
 
-	JPG("jpg", MediaKind.IMAGE, "jpeg"),
-	PNG("png", MediaKind.IMAGE),
-	WEBP("webp", MediaKind.IMAGE),
-	GIF("gif", MediaKind.IMAGE),
-	BMP("bmp", MediaKind.IMAGE),
-	TIFF("tiff", MediaKind.IMAGE, "tif"),
+	JPG("jpg", MediaKind.IMAGE, aka("jpeg"), mimes("image/jpeg"), readBy("jpeg_pipe"), "image2"),
+	PNG("png", MediaKind.IMAGE, aka(), mimes("image/png"), readBy("png_pipe"), "image2"),
+	WEBP("webp", MediaKind.IMAGE, aka(), mimes("image/webp"), readBy("webp_pipe"), "webp"),
+	GIF("gif", MediaKind.IMAGE, aka(), mimes("image/gif"), readBy("gif"), "gif"),
+	BMP("bmp", MediaKind.IMAGE, aka(), mimes("image/bmp", "image/x-ms-bmp"), readBy("bmp_pipe"), "image2"),
+	TIFF("tiff", MediaKind.IMAGE, aka("tif"), mimes("image/tiff"), readBy("tiff_pipe"), "image2"),
 
-	ZIP("zip", MediaKind.ARCHIVE),
-	SEVEN_Z("7z", MediaKind.ARCHIVE),
-	TAR_GZ("tar.gz", MediaKind.ARCHIVE, "tgz"),
-	TAR_BZ2("tar.bz2", MediaKind.ARCHIVE, "tbz2"),
-	TAR_XZ("tar.xz", MediaKind.ARCHIVE, "txz");
+	ZIP("zip", MediaKind.ARCHIVE, aka(), mimes("application/zip"), readBy(), null),
+	SEVEN_Z("7z", MediaKind.ARCHIVE, aka(), mimes("application/x-7z-compressed"), readBy(), null),
+	TAR_GZ("tar.gz", MediaKind.ARCHIVE, aka("tgz"), mimes("application/gzip", "application/x-gzip"), readBy(),
+			null),
+	TAR_BZ2("tar.bz2", MediaKind.ARCHIVE, aka("tbz2"), mimes("application/x-bzip2"), readBy(), null),
+	TAR_XZ("tar.xz", MediaKind.ARCHIVE, aka("txz"), mimes("application/x-xz"), readBy(), null);
 
 	private final String id;
 
@@ -48,10 +56,20 @@ public enum Format {
 
 	private final List<String> aliases;
 
-	Format(String id, MediaKind kind, String... aliases) {
+	private final List<String> mimeTypes;
+
+	private final List<String> demuxers;
+
+	private final String muxer;
+
+	Format(String id, MediaKind kind, List<String> aliases, List<String> mimeTypes, List<String> demuxers,
+			String muxer) {
 		this.id = id;
 		this.kind = kind;
-		this.aliases = List.of(aliases);
+		this.aliases = aliases;
+		this.mimeTypes = mimeTypes;
+		this.demuxers = demuxers;
+		this.muxer = muxer;
 	}
 
 	@JsonValue
@@ -65,6 +83,26 @@ public enum Format {
 
 	public String extension() {
 		return this.id;
+	}
+
+	/** The MIME types Apache Tika reports for content of this format. */
+	public List<String> mimeTypes() {
+		return this.mimeTypes;
+	}
+
+	/** The ffprobe/ffmpeg demuxers allowed to read this format (none for archives). */
+	public List<String> demuxers() {
+		return this.demuxers;
+	}
+
+	/** The ffmpeg muxer that writes this format; empty for archives. */
+	public Optional<String> muxer() {
+		return Optional.ofNullable(this.muxer);
+	}
+
+	/** The id and its aliases, as file extensions. */
+	public List<String> names() {
+		return Stream.concat(Stream.of(this.id), this.aliases.stream()).toList();
 	}
 
 	/** Looks a format up by id or alias, ignoring case and a leading dot. */
@@ -103,14 +141,44 @@ public enum Format {
 		return Optional.ofNullable(best);
 	}
 
-	/** The id and its aliases, as file extensions. */
-	public List<String> names() {
-		return java.util.stream.Stream.concat(java.util.stream.Stream.of(this.id), this.aliases.stream()).toList();
+	/** The format whose content Tika reports as this MIME type. */
+	public static Optional<Format> ofMimeType(String mimeType) {
+		return Arrays.stream(values()).filter(format -> format.mimeTypes.contains(mimeType)).findFirst();
+	}
+
+	/** Every demuxer some format may be read with: the probe's allow-list. */
+	public static List<String> allDemuxers() {
+		return Arrays.stream(values()).flatMap(format -> format.demuxers.stream()).distinct().toList();
 	}
 
 	@Override
 	public String toString() {
 		return this.id;
+	}
+
+	private static List<String> aka(String... aliases) {
+		return List.of(aliases);
+	}
+
+	private static List<String> mimes(String... types) {
+		return List.of(types);
+	}
+
+	private static List<String> readBy(String... names) {
+		return List.of(names);
+	}
+
+	/** Demuxers that read several of our formats. */
+	private static final class Demuxers {
+
+		static final String MOV = "mov,mp4,m4a,3gp,3g2,mj2";
+
+		static final String MATROSKA = "matroska,webm";
+
+		static final String ASF = "asf";
+
+		static final String OGG = "ogg";
+
 	}
 
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.states.FailedState;
 import org.jobrunr.jobs.states.IllegalJobStateChangeException;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.storage.ConcurrentJobModificationException;
@@ -13,7 +15,7 @@ import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.storage.StorageProvider;
 import org.springframework.stereotype.Component;
 
-import com.cct.status.RedisGuard;
+import com.cct.redis.RedisGuard;
 
 /**
  * Every JobRunr call about a task's jobs. After an enqueue it publishes a wake-up so an idle worker
@@ -51,7 +53,7 @@ public class TaskJobs {
 	 */
 	public void rerunConversion(UUID taskId) {
 		try {
-			org.jobrunr.jobs.Job job = this.storage.getJobById(taskId);
+			Job job = this.storage.getJobById(taskId);
 			if (job.hasState(StateName.ENQUEUED) || job.hasState(StateName.PROCESSING)
 					|| job.hasState(StateName.SCHEDULED)) {
 				return;
@@ -66,13 +68,22 @@ public class TaskJobs {
 	}
 
 	/** The conversion job's current state, empty when JobRunr holds no job for the task. */
-	public Optional<org.jobrunr.jobs.Job> conversion(UUID taskId) {
+	public Optional<Job> conversion(UUID taskId) {
 		try {
 			return Optional.of(this.storage.getJobById(taskId));
 		}
 		catch (JobNotFoundException ex) {
 			return Optional.empty();
 		}
+	}
+
+	public Optional<StateName> conversionState(UUID taskId) {
+		return conversion(taskId).map(Job::getState);
+	}
+
+	/** Why the conversion job last failed, if it ever did. */
+	public Optional<FailedState> lastFailure(UUID taskId) {
+		return conversion(taskId).flatMap(job -> job.getLastJobStateOfType(FailedState.class));
 	}
 
 	/** Stops the conversion job (a running one is interrupted at the server's next heartbeat). */

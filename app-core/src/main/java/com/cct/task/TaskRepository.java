@@ -11,9 +11,10 @@ import org.springframework.data.repository.ListCrudRepository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The task store. Every status change is a conditional update naming the states it may leave, so
- * two actors racing (a worker finishing while the owner cancels, a job re-run after a crash) settle
- * on exactly one transition: the loser's update matches no row.
+ * The task store. Every status change is a conditional update naming the states it may leave and
+ * returning the row it wrote, so two actors racing (a worker finishing while the owner cancels, a
+ * job re-run after a crash) settle on exactly one transition: the loser's update matches no row and
+ * returns nothing. Only {@link TaskLifecycle} calls the transitions.
  */
 public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 
@@ -43,45 +44,39 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 	@Query("select * from tasks where created_at < :before order by created_at limit :max")
 	List<Task> findCreatedBefore(Instant before, int max);
 
-	@Modifying
 	@Query("""
 			update tasks set status = 'processing', progress = 0, error = null, started_at = :now, finished_at = null
-			where id = :id and status in ('uploaded', 'processing')""")
-	int markProcessing(UUID id, Instant now);
+			where id = :id and status in ('uploaded', 'processing') returning *""")
+	Optional<Task> markProcessing(UUID id, Instant now);
 
 	@Modifying
 	@Query("update tasks set progress = :progress where id = :id and status = 'processing' and progress < :progress")
 	int updateProgress(UUID id, int progress);
 
-	@Modifying
 	@Query("""
 			update tasks set status = 'processed', progress = 100, processed_size_bytes = :size, error = null,
-			finished_at = :now where id = :id and status = 'processing'""")
-	int markProcessed(UUID id, long size, Instant now);
+			finished_at = :now where id = :id and status = 'processing' returning *""")
+	Optional<Task> markProcessed(UUID id, long size, Instant now);
 
-	@Modifying
 	@Query("""
 			update tasks set status = 'failed', error = :reason, finished_at = :now
-			where id = :id and status in ('uploaded', 'processing')""")
-	int markFailed(UUID id, String reason, Instant now);
+			where id = :id and status in ('uploaded', 'processing') returning *""")
+	Optional<Task> markFailed(UUID id, String reason, Instant now);
 
-	@Modifying
 	@Query("""
 			update tasks set status = 'cancelled', finished_at = :now
-			where id = :id and status in ('uploaded', 'processing')""")
-	int markCancelled(UUID id, Instant now);
+			where id = :id and status in ('uploaded', 'processing') returning *""")
+	Optional<Task> markCancelled(UUID id, Instant now);
 
-	@Modifying
 	@Query("""
 			update tasks set status = 'uploaded', progress = 0, error = null, started_at = null, finished_at = null,
-			processed_size_bytes = null where id = :id and status in ('failed', 'cancelled')""")
-	int markForRetry(UUID id);
+			processed_size_bytes = null where id = :id and status in ('failed', 'cancelled') returning *""")
+	Optional<Task> markForRetry(UUID id);
 
-	@Modifying
 	@Query("""
 			update tasks set status = 'uploaded', progress = 0, started_at = null
-			where id = :id and status = 'processing'""")
-	int markRequeued(UUID id);
+			where id = :id and status = 'processing' returning *""")
+	Optional<Task> markRequeued(UUID id);
 
 	@Modifying
 	@Query("delete from tasks where id = :id and status <> 'processing'")

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +12,9 @@ import org.springframework.util.FileSystemUtils;
 
 import com.cct.conversion.ConversionContext;
 import com.cct.conversion.Converter;
+import com.cct.format.ConversionMatrix.Operation;
 import com.cct.format.Format;
-import com.cct.format.MediaKind;
+import com.cct.task.FileNames;
 import com.cct.task.Task;
 
 /**
@@ -35,26 +35,23 @@ class ArchiveConverter implements Converter {
 
 	@Override
 	public boolean handles(Task task) {
-		return archiveFormat(task.newFormat()).isPresent();
+		return task.operation() != Operation.MEDIA;
 	}
 
 	@Override
 	public void convert(ConversionContext context) throws IOException, InterruptedException {
 		Task task = context.task();
-		Format target = archiveFormat(task.newFormat())
-			.orElseThrow(() -> new IllegalArgumentException("not an archive target: " + task.newFormat()));
-		Optional<Format> source = archiveFormat(task.originalFormat());
-		if (source.isPresent()) {
-			repack(source.get(), target, context);
+		if (task.operation() == Operation.REPACK) {
+			repack(task.source(), task.target(), context);
 		}
 		else {
-			pack(target, context);
+			pack(task.target(), context);
 		}
 	}
 
 	private void pack(Format target, ConversionContext context) throws IOException, InterruptedException {
 		Path input = context.input();
-		PackEntry entry = PackEntry.file(EntryNames.forUpload(context.task().fileName()), input, Files.size(input),
+		PackEntry entry = PackEntry.file(FileNames.entryName(context.task().fileName()), input, Files.size(input),
 				Files.getLastModifiedTime(input));
 		ArchiveWriter.write(target, List.of(entry), context.output(), context, 0);
 	}
@@ -76,10 +73,6 @@ class ArchiveConverter implements Converter {
 				log.warn("Could not delete an extraction folder; the runner's clean-up will retry: {}", ex.toString());
 			}
 		}
-	}
-
-	private static Optional<Format> archiveFormat(String id) {
-		return Format.fromId(id).filter(format -> format.kind() == MediaKind.ARCHIVE);
 	}
 
 }

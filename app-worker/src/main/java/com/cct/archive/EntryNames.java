@@ -21,8 +21,6 @@ final class EntryNames {
 
 	private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
 
-	private static final String FALLBACK_NAME = "file";
-
 	private EntryNames() {
 	}
 
@@ -80,22 +78,6 @@ final class EntryNames {
 			return "(unnamed)";
 		}
 		return last.length() <= MAX_DISPLAY_CHARS ? last : last.substring(0, MAX_DISPLAY_CHARS) + "...";
-	}
-
-	/** The name the single packed file gets inside its archive: the upload's own name, made safe. */
-	static String forUpload(String fileName) {
-		String name = fileName == null ? "" : fileName.replace('\\', '/');
-		name = printable(name.substring(name.lastIndexOf('/') + 1)).strip();
-		if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-			return FALLBACK_NAME;
-		}
-		while (name.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
-			// keep the extension, the part that tells what the file is
-			int dot = name.lastIndexOf('.');
-			int cut = dot > 0 && name.length() - dot <= 16 ? dot - 1 : name.length() - 1;
-			name = name.substring(0, Character.isLowSurrogate(name.charAt(cut)) ? cut - 1 : cut) + name.substring(cut + 1);
-		}
-		return name;
 	}
 
 	private static String printable(String text) {

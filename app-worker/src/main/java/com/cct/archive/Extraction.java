@@ -166,10 +166,6 @@ final class Extraction {
 		return List.copyOf(this.entries);
 	}
 
-	long bytes() {
-		return this.bytes;
-	}
-
 	private void count(int read) {
 		long next = this.bytes + read;
 		if (next > this.settings.maxTotalSize().toBytes()) {

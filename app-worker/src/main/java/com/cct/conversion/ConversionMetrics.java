@@ -1,11 +1,12 @@
 package com.cct.conversion;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 import org.springframework.stereotype.Component;
 
 import com.cct.task.Task;
+import com.cct.task.TaskStatus;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,8 +20,11 @@ class ConversionMetrics {
 
 	private final Timer pickup;
 
-	ConversionMetrics(MeterRegistry registry) {
+	private final Clock clock;
+
+	ConversionMetrics(MeterRegistry registry, Clock clock) {
 		this.registry = registry;
+		this.clock = clock;
 		this.pickup = Timer.builder("cct.task.pickup")
 			.description("From upload to a worker starting the task (first attempt)")
 			.publishPercentiles(0.5, 0.99)
@@ -28,16 +32,16 @@ class ConversionMetrics {
 	}
 
 	void pickedUp(Task task) {
-		if (task.status() == com.cct.task.TaskStatus.UPLOADED && task.startedAt() == null) {
-			this.pickup.record(Duration.between(task.createdAt(), Instant.now()));
+		if (task.status() == TaskStatus.UPLOADED && task.startedAt() == null) {
+			this.pickup.record(Duration.between(task.createdAt(), this.clock.instant()));
 		}
 	}
 
 	void converted(Task task, String outcome, Duration took, long bytesOut) {
 		Timer.builder("cct.conversions")
 			.description("Conversions by format pair and outcome")
-			.tag("from", com.cct.format.Format.fromId(task.originalFormat()).map(f -> f.id()).orElse("other"))
-			.tag("to", task.newFormat())
+			.tag("from", task.source() == null ? "other" : task.source().id())
+			.tag("to", task.target().id())
 			.tag("outcome", outcome)
 			.register(this.registry)
 			.record(took);

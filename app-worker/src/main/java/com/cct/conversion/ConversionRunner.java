@@ -3,6 +3,7 @@ package com.cct.conversion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,14 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import com.cct.format.Format;
 import com.cct.job.ConversionJob;
-import com.cct.job.TaskJobs;
 import com.cct.storage.FileStorage;
 import com.cct.task.Task;
 import com.cct.task.TaskRepository;
+import com.cct.task.TaskLifecycle;
 import com.cct.task.TaskStatus;
-import com.cct.task.TaskTransitions;
 
 /**
  * The conversion job. Safe to run again after a crash: it starts from the stored original, writes
@@ -37,9 +36,7 @@ class ConversionRunner implements ConversionJob {
 
 	private final TaskRepository tasks;
 
-	private final TaskTransitions transitions;
-
-	private final TaskJobs jobs;
+	private final TaskLifecycle lifecycle;
 
 	private final FileStorage storage;
 
@@ -51,12 +48,13 @@ class ConversionRunner implements ConversionJob {
 
 	private final ConversionMetrics metrics;
 
-	ConversionRunner(TaskRepository tasks, TaskTransitions transitions, TaskJobs jobs, FileStorage storage,
-			List<Converter> converters, ProcessControl control, ConversionSettings settings,
-			ConversionMetrics metrics) {
+	private final Clock clock;
+
+	ConversionRunner(TaskRepository tasks, TaskLifecycle lifecycle, FileStorage storage, List<Converter> converters,
+			ProcessControl control, ConversionSettings settings, ConversionMetrics metrics, Clock clock) {
 		this.tasks = tasks;
-		this.transitions = transitions;
-		this.jobs = jobs;
+		this.lifecycle = lifecycle;
+		this.clock = clock;
 		this.storage = storage;
 		this.converters = converters;
 		this.control = control;
@@ -71,13 +69,13 @@ class ConversionRunner implements ConversionJob {
 			log.info("Task {} is gone or already ended; nothing to do", taskId);
 			return;
 		}
-		Optional<Task> started = this.transitions.toProcessing(taskId);
+		Optional<Task> started = this.lifecycle.start(taskId);
 		if (started.isEmpty()) {
 			return;
 		}
 		Task task = started.get();
 		this.metrics.pickedUp(stored.get());
-		Instant began = Instant.now();
+		Instant began = this.clock.instant();
 		// leftovers of an attempt that died with its worker
 		this.storage.deleteTemporaries(task);
 		Converter converter = this.converters.stream()
@@ -88,23 +86,21 @@ class ConversionRunner implements ConversionJob {
 		if (!Files.isRegularFile(input)) {
 			throw new RejectedInputException("The uploaded file is missing; please upload it again.");
 		}
-		Format target = Format.fromId(task.newFormat()).orElseThrow();
-		Path output = this.storage.newTempFile(task, target.extension());
+		Path output = this.storage.newTempFile(task, task.target().extension());
 		ProcessScope scope = this.control.open(taskId, this.settings.maxJobDuration());
 		try {
 			ConversionContext context = new ConversionContext(task, input, output, this.storage,
 					new ProgressThrottle(this.settings.progressInterval(),
-							percent -> this.transitions.progress(task, percent), progressBar()),
+							percent -> this.lifecycle.progress(task, percent), progressBar()),
 					scope);
 			converter.convert(context);
 			context.checkpoint();
 			finish(task, output);
-			this.metrics.converted(task, "processed", Duration.between(began, Instant.now()),
-					Files.size(this.storage.processed(task)));
+			this.metrics.converted(task, "processed", took(began), Files.size(this.storage.processed(task)));
 		}
 		catch (InterruptedException ex) {
 			failIfExpired(scope, task, began);
-			this.metrics.converted(task, "cancelled", Duration.between(began, Instant.now()), 0);
+			this.metrics.converted(task, "cancelled", took(began), 0);
 			log.info("Conversion of task {} stopped: cancelled or interrupted", taskId);
 			if (!scope.isCancelled()) {
 				// interrupted by a stopping server: JobRunr will run it again elsewhere
@@ -136,8 +132,7 @@ class ConversionRunner implements ConversionJob {
 		this.storage.publish(output, result);
 		// once the task reads processed, its folder holds the original and the result, nothing else
 		this.storage.deleteTemporaries(task);
-		Optional<Task> done = this.transitions.toProcessed(task.id(), Files.size(result));
-		if (done.isEmpty()) {
+		if (this.lifecycle.succeed(task.id(), Files.size(result)).isEmpty()) {
 			// cancelled or deleted while the last bytes were written: the result must not linger; but when
 			// another run of the same job finished first, the (equivalent) result is the task's and stays
 			boolean processedElsewhere = this.tasks.findById(task.id())
@@ -146,10 +141,6 @@ class ConversionRunner implements ConversionJob {
 			if (!processedElsewhere) {
 				this.storage.deleteResult(task);
 			}
-			return;
-		}
-		if (done.get().notifyOwner()) {
-			this.jobs.enqueueNotification(task.id(), done.get().finishedAt());
 		}
 	}
 
@@ -162,7 +153,11 @@ class ConversionRunner implements ConversionJob {
 	}
 
 	private void fail(Task task, Instant began, String outcome) {
-		this.metrics.converted(task, outcome, Duration.between(began, Instant.now()), 0);
+		this.metrics.converted(task, outcome, took(began), 0);
+	}
+
+	private Duration took(Instant began) {
+		return Duration.between(began, this.clock.instant());
 	}
 
 	private static JobDashboardProgressBar progressBar() {

@@ -1,6 +1,5 @@
 package com.cct.conversion;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+
+import com.cct.system.Threads;
 
 /**
  * JobRunr stops its background job server for good when it cannot reach the database for a while
@@ -28,11 +29,7 @@ class JobServerSupervisor implements SmartLifecycle {
 
 	private final JdbcTemplate jdbc;
 
-	private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(runnable -> {
-		Thread thread = new Thread(runnable, "job-server-supervisor");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService checks = Threads.scheduler("job-server-supervisor");
 
 	private volatile boolean running;
 

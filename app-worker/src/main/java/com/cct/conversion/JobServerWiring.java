@@ -1,5 +1,7 @@
 package com.cct.conversion;
 
+import java.util.List;
+
 import org.jobrunr.server.BackgroundJobServer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -19,7 +21,7 @@ class JobServerWiring {
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				if (bean instanceof BackgroundJobServer server) {
-					server.setJobFilters(java.util.List.of(filter.getObject()));
+					server.setJobFilters(List.of(filter.getObject()));
 				}
 				return bean;
 			}

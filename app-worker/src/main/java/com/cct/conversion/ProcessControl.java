@@ -1,10 +1,10 @@
 package com.cct.conversion;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import com.cct.system.Threads;
 import com.cct.task.TaskRepository;
 import com.cct.task.TaskStatus;
 
@@ -24,7 +25,7 @@ import jakarta.annotation.PreDestroy;
  * cancel signal ({@link #cancel}) is the fast path.
  */
 @Component
-public class ProcessControl {
+class ProcessControl {
 
 	private static final Logger log = LoggerFactory.getLogger(ProcessControl.class);
 
@@ -34,32 +35,31 @@ public class ProcessControl {
 
 	private final TaskRepository tasks;
 
-	private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-		Thread thread = new Thread(runnable, "conversion-watchdog");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService watchdog = Threads.scheduler("conversion-watchdog");
+
+	private final Clock clock;
 
 	private int ticks;
 
-	public ProcessControl(TaskRepository tasks) {
+	ProcessControl(TaskRepository tasks, Clock clock) {
 		this.tasks = tasks;
+		this.clock = clock;
 		this.watchdog.scheduleWithFixedDelay(this::watch, 250, 250, TimeUnit.MILLISECONDS);
 	}
 
-	public ProcessScope open(UUID taskId, Duration ceiling) {
-		ProcessScope scope = new ProcessScope(taskId, ceiling);
+	ProcessScope open(UUID taskId, Duration ceiling) {
+		ProcessScope scope = new ProcessScope(taskId, ceiling, this.clock);
 		this.running.put(taskId, scope);
 		return scope;
 	}
 
-	public void close(ProcessScope scope) {
+	void close(ProcessScope scope) {
 		this.running.remove(scope.taskId(), scope);
 		scope.close();
 	}
 
 	/** Kills the task's processes if it runs here; a no-op otherwise. */
-	public void cancel(UUID taskId) {
+	void cancel(UUID taskId) {
 		ProcessScope scope = this.running.get(taskId);
 		if (scope != null) {
 			log.info("Cancelling the conversion of task {}", taskId);

@@ -38,7 +38,7 @@ public final class ProcessScope implements AutoCloseable {
 
 	private final Duration ceiling;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	private final Set<Process> processes = ConcurrentHashMap.newKeySet();
 
@@ -48,7 +48,8 @@ public final class ProcessScope implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	public ProcessScope(UUID taskId, Duration ceiling) {
+	public ProcessScope(UUID taskId, Duration ceiling, Clock clock) {
+		this.clock = clock;
 		this.taskId = taskId;
 		this.owner = Thread.currentThread();
 		this.started = this.clock.instant();
@@ -64,12 +65,6 @@ public final class ProcessScope implements AutoCloseable {
 	public Process startReadingOutput(List<String> command, Path errorLog) throws IOException {
 		return start(new ProcessBuilder(command).redirectOutput(Redirect.PIPE)
 			.redirectError(errorLog == null ? Redirect.DISCARD : Redirect.to(errorLog.toFile())));
-	}
-
-	/** Starts a process whose standard output is discarded and whose errors go to a file. */
-	public Process startWithLog(List<String> command, Path errorLog) throws IOException {
-		return start(new ProcessBuilder(command).redirectOutput(Redirect.DISCARD)
-			.redirectError(Redirect.to(errorLog.toFile())));
 	}
 
 	private Process start(ProcessBuilder builder) throws IOException {

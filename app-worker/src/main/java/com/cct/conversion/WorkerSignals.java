@@ -1,7 +1,6 @@
 package com.cct.conversion;
 
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,14 +9,13 @@ import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.JobSteward;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import com.cct.job.TaskJobs;
-import com.cct.status.RedisGuard;
-import com.cct.status.RedisSubscription;
-
+import com.cct.redis.RedisGuard;
+import com.cct.redis.RedisSubscription;
+import com.cct.system.Threads;
 
 /**
  * Listens on Redis for the web process's signals. A wake-up makes an idle server onboard work now
@@ -37,11 +35,7 @@ class WorkerSignals implements SmartLifecycle {
 
 	private final ProcessControl control;
 
-	private final ScheduledExecutorService nudger = Executors.newSingleThreadScheduledExecutor(runnable -> {
-		Thread thread = new Thread(runnable, "worker-nudger");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService nudger = Threads.scheduler("worker-nudger");
 
 	private final AtomicBoolean nudgePending = new AtomicBoolean();
 
@@ -49,11 +43,10 @@ class WorkerSignals implements SmartLifecycle {
 
 	private final boolean wakeUps;
 
-	WorkerSignals(RedisGuard redis, BackgroundJobServer server, ProcessControl control,
-			@Value("${cct.wake-ups:true}") boolean wakeUps) {
+	WorkerSignals(RedisGuard redis, BackgroundJobServer server, ProcessControl control, ConversionSettings settings) {
 		this.server = server;
 		this.control = control;
-		this.wakeUps = wakeUps;
+		this.wakeUps = settings.wakeUps();
 		this.subscription = RedisSubscription.toChannels("worker-signals", redis, this::onSignal,
 				TaskJobs.WAKE_UP_CHANNEL, TaskJobs.CANCEL_CHANNEL);
 	}

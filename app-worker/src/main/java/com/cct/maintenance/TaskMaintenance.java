@@ -5,21 +5,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.annotations.Job;
 import org.jobrunr.jobs.annotations.Recurring;
-import org.jobrunr.jobs.states.FailedState;
 import org.jobrunr.jobs.states.StateName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import com.cct.conversion.FailureReasons;
 import com.cct.job.TaskJobs;
-import com.cct.status.TaskStatusCache;
-import com.cct.storage.FileStorage;
 import com.cct.task.Task;
+import com.cct.task.TaskLifecycle;
 import com.cct.task.TaskRepository;
 import com.cct.task.TaskStatus;
-import com.cct.task.TaskTransitions;
 
 /**
  * Recurring JobRunr jobs that keep the task table and JobRunr in agreement, so no task is ever
@@ -38,34 +36,29 @@ public class TaskMaintenance {
 
 	private final TaskJobs jobs;
 
-	private final TaskTransitions transitions;
-
-	private final TaskStatusCache cache;
-
-	private final FileStorage storage;
+	private final TaskLifecycle lifecycle;
 
 	private final MaintenanceSettings settings;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
-	TaskMaintenance(TaskRepository tasks, TaskJobs jobs, TaskTransitions transitions, TaskStatusCache cache,
-			FileStorage storage, MaintenanceSettings settings) {
+	TaskMaintenance(TaskRepository tasks, TaskJobs jobs, TaskLifecycle lifecycle, MaintenanceSettings settings,
+			Clock clock) {
 		this.tasks = tasks;
 		this.jobs = jobs;
-		this.transitions = transitions;
-		this.cache = cache;
-		this.storage = storage;
+		this.lifecycle = lifecycle;
 		this.settings = settings;
+		this.clock = clock;
 	}
 
 	@Recurring(id = "reconcile-tasks", interval = "PT30S")
-	@org.jobrunr.jobs.annotations.Job(name = "Reconcile tasks with their jobs", retries = 0)
+	@Job(name = "Reconcile tasks with their jobs", retries = 0)
 	public void reconcile() {
 		Instant now = this.clock.instant();
 		int enqueued = 0;
 		for (Task task : this.tasks.findByStatusCreatedBefore(TaskStatus.UPLOADED.value(),
 				now.minus(this.settings.reconcileGrace()), BATCH)) {
-			Optional<StateName> state = this.jobs.conversion(task.id()).map(Job::getState);
+			Optional<StateName> state = this.jobs.conversionState(task.id());
 			if (state.isEmpty() || state.get() == StateName.SUCCEEDED || state.get() == StateName.FAILED
 					|| state.get() == StateName.DELETED) {
 				this.jobs.rerunConversion(task.id());
@@ -77,20 +70,18 @@ public class TaskMaintenance {
 			if (task.startedAt() != null && task.startedAt().isAfter(now.minus(this.settings.stuckAfter()))) {
 				continue;
 			}
-			Optional<Job> job = this.jobs.conversion(task.id());
-			StateName state = job.map(Job::getState).orElse(StateName.DELETED);
+			StateName state = this.jobs.conversionState(task.id()).orElse(StateName.DELETED);
 			if (state == StateName.FAILED) {
-				String reason = job.get().getLastJobStateOfType(FailedState.class)
-					.map(failed -> failed.getExceptionMessage())
+				// the same reason, and the same mail, as a failure the job server saw itself
+				String reason = this.jobs.lastFailure(task.id())
+					.map(FailureReasons::of)
 					.orElse("The conversion failed.");
-				this.transitions.toFailed(task.id(), reason);
+				this.lifecycle.fail(task.id(), reason);
 				repaired++;
 			}
 			else if (state == StateName.SUCCEEDED || state == StateName.DELETED) {
 				// the job is over but the task never heard: run it again, it is idempotent
-				if (this.transitions.toRequeued(task.id()).isPresent()) {
-					this.jobs.rerunConversion(task.id());
-				}
+				this.lifecycle.requeue(task.id());
 				repaired++;
 			}
 		}
@@ -101,7 +92,7 @@ public class TaskMaintenance {
 	}
 
 	@Recurring(id = "task-retention", interval = "PT1H")
-	@org.jobrunr.jobs.annotations.Job(name = "Delete tasks past their retention", retries = 0)
+	@Job(name = "Delete tasks past their retention", retries = 0)
 	public void applyRetention() {
 		if (this.settings.retention().isZero() || this.settings.retention().isNegative()) {
 			return;
@@ -110,13 +101,7 @@ public class TaskMaintenance {
 		List<Task> old = this.tasks.findCreatedBefore(before, BATCH);
 		int deleted = 0;
 		for (Task task : old) {
-			if (task.status() == TaskStatus.PROCESSING) {
-				continue;
-			}
-			this.jobs.deleteConversion(task.id());
-			if (this.tasks.deleteUnlessProcessing(task.id()) > 0) {
-				this.cache.evict(task.id());
-				this.storage.deleteTaskFolder(task);
+			if (this.lifecycle.delete(task)) {
 				deleted++;
 			}
 		}

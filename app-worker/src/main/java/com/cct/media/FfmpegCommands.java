@@ -12,7 +12,7 @@ import net.bramp.ffmpeg.builder.FFmpegOutputBuilder;
  * The one place that builds ffmpeg commands. Every command reads a local file through the demuxer
  * the probe found ({@code -f}), with {@code -protocol_whitelist file} and {@code -nostdin}, bounded
  * threads, and writes one output whose muxer and codecs are fixed per target format. Quality maps
- * to CRF / quality scale / bitrate; {@code low} also scales video down to at most 480 lines.
+ * to CRF / quality scale / bitrate; the muxer is the target format's own (see {@link Format#muxer()}); {@code low} also scales video down to at most 480 lines.
  */
 final class FfmpegCommands {
 
@@ -28,6 +28,7 @@ final class FfmpegCommands {
 			.setFormat(info.demuxer())
 			.setInput(input.toString());
 		FFmpegOutputBuilder out = builder.addOutput(output.toString())
+			.setFormat(target.muxer().orElseThrow(() -> new IllegalArgumentException("archives are not ffmpeg's job")))
 			.disableSubtitle()
 			.addExtraArgs("-dn", "-threads", Integer.toString(threads), "-map_metadata", "-1");
 		switch (target.kind()) {
@@ -46,8 +47,7 @@ final class FfmpegCommands {
 		out.setVideoFilter(scale);
 		switch (target) {
 			case MP4, MOV, MKV -> {
-				out.setFormat(target == Format.MKV ? "matroska" : target == Format.MOV ? "mov" : "mp4")
-					.setVideoCodec("libx264")
+				out.setVideoCodec("libx264")
 					.setVideoPixelFormat("yuv420p")
 					.addExtraArgs("-preset", "veryfast", "-crf", pick(q, "20", "24", "30"))
 					.setAudioCodec("aac")
@@ -56,26 +56,22 @@ final class FfmpegCommands {
 					out.addExtraArgs("-movflags", "+faststart");
 				}
 			}
-			case WEBM -> out.setFormat("webm")
-				.setVideoCodec("libvpx-vp9")
+			case WEBM -> out.setVideoCodec("libvpx-vp9")
 				.setVideoPixelFormat("yuv420p")
 				.addExtraArgs("-b:v", "0", "-crf", pick(q, "31", "36", "45"), "-deadline", "realtime", "-cpu-used",
 						"8", "-row-mt", "1")
 				.setAudioCodec("libopus")
 				.setAudioBitRate(opusBitrate(q));
-			case AVI -> out.setFormat("avi")
-				.setVideoCodec("mpeg4")
+			case AVI -> out.setVideoCodec("mpeg4")
 				.addExtraArgs("-q:v", pick(q, "3", "5", "10"))
 				.setAudioCodec("libmp3lame")
 				.setAudioBitRate(audioBitrate(q));
-			case MPEG -> out.setFormat("mpeg")
-				.setVideoCodec("mpeg2video")
+			case MPEG -> out.setVideoCodec("mpeg2video")
 				.addExtraArgs("-q:v", pick(q, "3", "5", "10"))
 				.setAudioCodec("mp2")
 				.setAudioSampleRate(48000)
 				.setAudioBitRate(audioBitrate(q));
-			case WMV -> out.setFormat("asf")
-				.setVideoCodec("wmv2")
+			case WMV -> out.setVideoCodec("wmv2")
 				.addExtraArgs("-q:v", pick(q, "3", "5", "10"))
 				.setAudioCodec("wmav2")
 				.setAudioBitRate(audioBitrate(q));
@@ -85,15 +81,14 @@ final class FfmpegCommands {
 
 	private static void audio(FFmpegOutputBuilder out, Format target, Quality q) {
 		switch (target) {
-			case MP3 -> out.setFormat("mp3").setAudioCodec("libmp3lame").setAudioBitRate(audioBitrate(q));
-			case AAC -> out.setFormat("adts").setAudioCodec("aac").setAudioBitRate(audioBitrate(q));
-			case M4A -> out.setFormat("ipod").setAudioCodec("aac").setAudioBitRate(audioBitrate(q));
-			case OGG -> out.setFormat("ogg").setAudioCodec("libvorbis").addExtraArgs("-q:a", pick(q, "6", "4", "1"));
-			case OPUS -> out.setFormat("opus").setAudioCodec("libopus").setAudioBitRate(opusBitrate(q));
-			case WMA -> out.setFormat("asf").setAudioCodec("wmav2").setAudioBitRate(audioBitrate(q));
-			case FLAC -> out.setFormat("flac").setAudioCodec("flac");
+			case MP3 -> out.setAudioCodec("libmp3lame").setAudioBitRate(audioBitrate(q));
+			case AAC, M4A -> out.setAudioCodec("aac").setAudioBitRate(audioBitrate(q));
+			case OGG -> out.setAudioCodec("libvorbis").addExtraArgs("-q:a", pick(q, "6", "4", "1"));
+			case OPUS -> out.setAudioCodec("libopus").setAudioBitRate(opusBitrate(q));
+			case WMA -> out.setAudioCodec("wmav2").setAudioBitRate(audioBitrate(q));
+			case FLAC -> out.setAudioCodec("flac");
 			case WAV -> {
-				out.setFormat("wav").setAudioCodec("pcm_s16le");
+				out.setAudioCodec("pcm_s16le");
 				if (q == Quality.LOW) {
 					out.setAudioChannels(1).setAudioSampleRate(22050);
 				}
@@ -108,15 +103,14 @@ final class FfmpegCommands {
 			out.setVideoFilter("scale=trunc(iw/4)*2:-2");
 		}
 		switch (target) {
-			case JPG -> out.setFormat("image2")
-				.setVideoCodec("mjpeg")
+			case JPG -> out.setVideoCodec("mjpeg")
 				.setVideoPixelFormat("yuvj420p")
 				.addExtraArgs("-q:v", pick(q, "2", "5", "12"), "-update", "1");
-			case PNG -> out.setFormat("image2").setVideoCodec("png").addExtraArgs("-update", "1");
-			case WEBP -> out.setFormat("webp").setVideoCodec("libwebp").addExtraArgs("-quality", pick(q, "90", "75", "40"));
-			case GIF -> out.setFormat("gif").setVideoCodec("gif");
-			case BMP -> out.setFormat("image2").setVideoCodec("bmp").addExtraArgs("-update", "1");
-			case TIFF -> out.setFormat("image2").setVideoCodec("tiff").addExtraArgs("-update", "1");
+			case PNG -> out.setVideoCodec("png").addExtraArgs("-update", "1");
+			case WEBP -> out.setVideoCodec("libwebp").addExtraArgs("-quality", pick(q, "90", "75", "40"));
+			case GIF -> out.setVideoCodec("gif");
+			case BMP -> out.setVideoCodec("bmp").addExtraArgs("-update", "1");
+			case TIFF -> out.setVideoCodec("tiff").addExtraArgs("-update", "1");
 			default -> throw new IllegalArgumentException("not an image format: " + target);
 		}
 	}

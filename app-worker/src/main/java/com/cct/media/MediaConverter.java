@@ -8,15 +8,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.jobrunr.spring.autoconfigure.JobRunrProperties;
 import org.springframework.stereotype.Component;
 
 import com.cct.conversion.ConversionContext;
 import com.cct.conversion.Converter;
 import com.cct.conversion.RejectedInputException;
+import com.cct.format.ConversionMatrix.Operation;
 import com.cct.format.Format;
 import com.cct.format.MediaKind;
-import com.cct.format.Quality;
+import com.cct.system.Texts;
 import com.cct.task.Task;
 
 import net.bramp.ffmpeg.FFmpeg;
@@ -37,26 +38,25 @@ class MediaConverter implements Converter {
 
 	private final int threads;
 
-	MediaConverter(FfmpegSettings settings, MediaProbe probe,
-			@Value("${jobrunr.background-job-server.worker-count:1}") int workerCount) throws IOException {
+	MediaConverter(FfmpegSettings settings, MediaProbe probe, JobRunrProperties jobRunr) throws IOException {
 		this.settings = settings;
 		this.probe = probe;
 		this.ffmpeg = new FFmpeg(settings.path(), new FfmpegProcesses());
 		int cores = Runtime.getRuntime().availableProcessors();
-		this.threads = settings.threads() > 0 ? settings.threads() : Math.max(1, cores / Math.max(1, workerCount));
+		Integer workerCount = jobRunr.getBackgroundJobServer().getWorkerCount();
+		this.threads = settings.threads() > 0 ? settings.threads() : Math.max(1, cores / Math.max(1, workerCount == null ? 1 : workerCount));
 	}
 
 	@Override
 	public boolean handles(Task task) {
-		return Format.fromId(task.newFormat()).map(f -> f.kind().isMedia()).orElse(false);
+		return task.operation() == Operation.MEDIA;
 	}
 
 	@Override
 	public void convert(ConversionContext context) throws IOException, InterruptedException {
 		Task task = context.task();
-		Format source = Format.fromId(task.originalFormat())
-			.orElseThrow(() -> new RejectedInputException("This file is not a media format we read."));
-		Format target = Format.fromId(task.newFormat()).orElseThrow();
+		Format source = task.source();
+		Format target = task.target();
 		MediaInfo info = this.probe.probe(context.input(), source.kind(), context.processes());
 		if (target.kind() == MediaKind.AUDIO && !info.hasAudio()) {
 			throw new RejectedInputException("The file has no audio track to convert.");
@@ -66,8 +66,7 @@ class MediaConverter implements Converter {
 		}
 		context.limitTo(deadlineFor(this.settings, info.durationSeconds()));
 		context.checkpoint();
-		Quality quality = task.quality() == null ? null : Quality.fromId(task.quality()).orElse(null);
-		FFmpegBuilder command = FfmpegCommands.convert(context.input(), info, target, quality, context.output(),
+		FFmpegBuilder command = FfmpegCommands.convert(context.input(), info, target, task.quality(), context.output(),
 				this.threads);
 		Path errorLog = context.output().resolveSibling(context.output().getFileName() + ".log");
 		double totalNanos = info.durationSeconds() * 1e9;
@@ -104,16 +103,12 @@ class MediaConverter implements Converter {
 		}
 		String detail = lastLine(log).replaceAll("(/[^\\s:]+)+", "").replaceAll("\\s+", " ").strip();
 		return new RejectedInputException("ffmpeg could not convert this file"
-				+ (detail.isEmpty() ? "." : ": " + abbreviate(detail)));
+				+ (detail.isEmpty() ? "." : ": " + Texts.abbreviate(detail, 200)));
 	}
 
 	private static String lastLine(String log) {
 		List<String> lines = log.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
 		return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-	}
-
-	private static String abbreviate(String text) {
-		return text.length() <= 200 ? text : text.substring(0, 200) + "...";
 	}
 
 	/** A generous multiple of the input's duration; the configured ceiling still applies. */

@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 
 import com.cct.conversion.ProcessScope;
 import com.cct.conversion.RejectedInputException;
+import com.cct.format.Format;
 import com.cct.format.MediaKind;
 
 import net.bramp.ffmpeg.FFprobe;
@@ -25,9 +26,7 @@ import net.bramp.ffmpeg.probe.FFmpegStream;
 class MediaProbe {
 
 	/** Demuxers for every format we read; nothing here follows references to other files. */
-	static final String DEMUXERS = String.join(",", "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", "mpeg",
-			"mpegts", "asf", "mp3", "aac", "ogg", "wav", "flac", "png_pipe", "jpeg_pipe", "webp_pipe", "gif",
-			"bmp_pipe", "tiff_pipe");
+	static final String DEMUXERS = String.join(",", Format.allDemuxers());
 
 	private final FfmpegSettings settings;
 

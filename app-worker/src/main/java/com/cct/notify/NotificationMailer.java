@@ -6,11 +6,10 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.mail.MailProperties;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
 import com.cct.job.NotificationJob;
 import com.cct.task.Task;
@@ -40,16 +39,17 @@ class NotificationMailer implements NotificationJob {
 	private final JavaMailSender sender;
 
 	NotificationMailer(TaskRepository tasks, UserRepository users, MailSettings settings,
-			ObjectProvider<JavaMailSender> sender, @Value("${spring.mail.host:}") String host) {
+			ObjectProvider<JavaMailSender> sender, ObjectProvider<MailProperties> mail) {
 		this.tasks = tasks;
 		this.users = users;
 		this.settings = settings;
-		this.sender = StringUtils.hasText(host) ? sender.getIfAvailable() : null;
+		// Spring Boot builds a mail sender only when SPRING_MAIL_HOST is set
+		this.sender = sender.getIfAvailable();
 		if (this.sender == null) {
 			log.info("No SMTP host configured (SPRING_MAIL_HOST): notification mails are written to the log");
 		}
 		else {
-			log.info("Notification mails go through SMTP at {}", host);
+			log.info("Notification mails go through SMTP at {}", mail.getObject().getHost());
 		}
 	}
 

@@ -18,7 +18,7 @@ record TaskMail(String subject, String text, String html) {
 		String apiLink = base + "/api/tasks/" + task.id();
 		String pageLink = base + "/#task-" + task.id();
 		boolean ok = task.status() == TaskStatus.PROCESSED;
-		String subject = ok ? "Your file " + oneLine(task.fileName()) + " is ready as " + task.newFormat()
+		String subject = ok ? "Your file " + oneLine(task.fileName()) + " is ready as " + task.target().id()
 				: "Your conversion of " + oneLine(task.fileName()) + " failed";
 		String outcome = ok ? "is ready to download." : "could not be converted: " + task.error();
 		String text = """
@@ -31,7 +31,7 @@ record TaskMail(String subject, String text, String html) {
 				Or through the API: %s
 
 				Cloud Conversion Tool
-				""".formatted(username, task.fileName(), task.originalFormat(), task.newFormat(), outcome, task.id(),
+				""".formatted(username, task.fileName(), task.originalFormatName(), task.target().id(), outcome, task.id(),
 				pageLink, apiLink);
 		String html = """
 				<!doctype html>
@@ -42,7 +42,7 @@ record TaskMail(String subject, String text, String html) {
 				<a href="%s">Open it on the web page</a> &middot; <a href="%s">API</a></p>
 				<p>Cloud Conversion Tool</p>
 				</body></html>
-				""".formatted(esc(username), esc(task.fileName()), esc(task.originalFormat()), esc(task.newFormat()),
+				""".formatted(esc(username), esc(task.fileName()), esc(task.originalFormatName()), esc(task.target().id()),
 				esc(outcome), task.id(), esc(pageLink), esc(apiLink));
 		return new TaskMail(subject, text, html);
 	}

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ class ArchiveConverterTests {
 		@Test
 		void stopsWhenCancelled() throws Exception {
 			Task task = upload(task("a.bin", "png", "zip"), randomBytes(200_000, 2));
-			ProcessScope scope = new ProcessScope(task.id(), Duration.ofMinutes(5));
+			ProcessScope scope = new ProcessScope(task.id(), Duration.ofMinutes(5), Clock.systemUTC());
 			scope.cancel();
 			ConversionContext context = new ConversionContext(task, storage.original(task),
 					storage.newTempFile(task, "zip"), storage, progress::add, scope);
@@ -486,9 +487,9 @@ class ArchiveConverterTests {
 	}
 
 	private ConversionContext context(Task task) {
-		String extension = Format.fromId(task.newFormat()).orElseThrow().extension();
+		String extension = task.target().extension();
 		return new ConversionContext(task, this.storage.original(task), this.storage.newTempFile(task, extension),
-				this.storage, this.progress::add, new ProcessScope(task.id(), Duration.ofMinutes(5)));
+				this.storage, this.progress::add, new ProcessScope(task.id(), Duration.ofMinutes(5), Clock.systemUTC()));
 	}
 
 	static void zip(Path path, ArchiveBody<ZipArchiveOutputStream> body) throws IOException {

@@ -33,7 +33,8 @@ final class ArchiveFixtures {
 
 	static Task task(String fileName, String originalFormat, String newFormat) {
 		String originalExtension = Format.fromId(originalFormat).map(Format::extension).orElse("bin");
-		return new Task(UUID.randomUUID(), UUID.randomUUID(), fileName, originalFormat, newFormat, null,
+		return new Task(UUID.randomUUID(), UUID.randomUUID(), fileName, Format.fromId(originalFormat).orElse(null),
+				Format.fromId(newFormat).orElseThrow(), null,
 				TaskStatus.PROCESSING, 0, 0, null, FileStorage.newStoredName(originalExtension),
 				FileStorage.newStoredName(Format.fromId(newFormat).orElseThrow().extension()), null, false, null,
 				Instant.now(), Instant.now(), null);

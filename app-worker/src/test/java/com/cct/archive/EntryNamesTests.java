@@ -3,7 +3,6 @@ package com.cct.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,24 +47,6 @@ class EntryNamesTests {
 		assertThat(EntryNames.display("bad\u0000\u202Ename")).isEqualTo("badname");
 		assertThat(EntryNames.display("/")).isEqualTo("(unnamed)");
 		assertThat(EntryNames.display("y".repeat(500))).hasSize(83);
-	}
-
-	@Test
-	void namesTheUploadAfterItsLastSegment() {
-		assertThat(EntryNames.forUpload("report.pdf")).isEqualTo("report.pdf");
-		assertThat(EntryNames.forUpload("../../etc/passwd")).isEqualTo("passwd");
-		assertThat(EntryNames.forUpload("C:\\Users\\me\\photo.jpg")).isEqualTo("photo.jpg");
-		assertThat(EntryNames.forUpload("tab\there.txt")).isEqualTo("tabhere.txt");
-		assertThat(EntryNames.forUpload("..")).isEqualTo("file");
-		assertThat(EntryNames.forUpload("dir/")).isEqualTo("file");
-		assertThat(EntryNames.forUpload(null)).isEqualTo("file");
-	}
-
-	@Test
-	void shortensLongUploadNamesKeepingTheExtension() {
-		String name = EntryNames.forUpload("é".repeat(300) + ".mp4");
-		assertThat(name.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
-		assertThat(name).endsWith(".mp4").startsWith("éé");
 	}
 
 }

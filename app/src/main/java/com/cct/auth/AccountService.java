@@ -25,9 +25,10 @@ class AccountService {
 	/** Compared against when the user is unknown, so both failures cost the same bcrypt time. */
 	private final String decoyHash;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
-	AccountService(UserRepository users, JdbcAggregateTemplate jdbc, PasswordEncoder encoder) {
+	AccountService(UserRepository users, JdbcAggregateTemplate jdbc, PasswordEncoder encoder, Clock clock) {
+		this.clock = clock;
 		this.users = users;
 		this.jdbc = jdbc;
 		this.encoder = encoder;

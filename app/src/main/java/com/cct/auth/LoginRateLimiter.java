@@ -14,7 +14,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
 
-import com.cct.status.RedisGuard;
+import com.cct.redis.RedisGuard;
 import com.cct.web.Problems;
 
 /**
@@ -47,11 +47,6 @@ class LoginRateLimiter {
 	private final Clock clock;
 
 	private final Map<String, Counter> local = new ConcurrentHashMap<>();
-
-	@org.springframework.beans.factory.annotation.Autowired
-	LoginRateLimiter(RedisGuard redis, Settings settings) {
-		this(redis, settings, Clock.systemUTC());
-	}
 
 	LoginRateLimiter(RedisGuard redis, Settings settings, Clock clock) {
 		this.redis = redis;

@@ -42,13 +42,14 @@ class TokenService {
 
 	private final Duration ttl;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	private static final int VERIFIED_CACHE_SIZE = 10_000;
 
 	private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-	TokenService(JwtSettings settings, Environment environment) {
+	TokenService(JwtSettings settings, Environment environment, Clock clock) {
+		this.clock = clock;
 		this.algorithm = Algorithm.HMAC256(secret(settings.secret(), environment));
 		this.verifier = JWT.require(this.algorithm)
 			.withIssuer(ISSUER)

@@ -18,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.cct.auth.AuthenticatedUser;
-import com.cct.format.Format;
 import com.cct.storage.FileStorage;
 import com.cct.task.FileNames;
 import com.cct.task.Task;
@@ -68,9 +67,7 @@ class FileController {
 		if (!Files.isRegularFile(path)) {
 			throw notFound();
 		}
-		String downloadName = result
-				? FileNames.resultName(task.fileName(), task.originalFormat(), Format.fromId(task.newFormat()).orElseThrow())
-				: task.fileName();
+		String downloadName = result ? FileNames.resultName(task) : task.fileName();
 		MediaType type = MediaTypeFactory.getMediaType(downloadName).orElse(MediaType.APPLICATION_OCTET_STREAM);
 		return ResponseEntity.ok()
 			.contentType(type)

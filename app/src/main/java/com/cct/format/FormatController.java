@@ -3,13 +3,14 @@ package com.cct.format;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+
+import com.cct.upload.UploadSettings;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -20,8 +21,8 @@ class FormatController {
 
 	private final FormatsResponse formats;
 
-	FormatController(@Value("${spring.servlet.multipart.max-file-size}") DataSize maxUpload) {
-		this.formats = FormatsResponse.build(maxUpload.toBytes());
+	FormatController(UploadSettings uploads) {
+		this.formats = FormatsResponse.build(uploads.maxSize().toBytes());
 	}
 
 	@GetMapping("/api/formats")
@@ -44,7 +45,7 @@ class FormatController {
 		static FormatsResponse build(long maxUploadBytes) {
 			Map<String, List<String>> kinds = new LinkedHashMap<>();
 			for (MediaKind kind : MediaKind.values()) {
-				kinds.put(kind.name().toLowerCase(java.util.Locale.ROOT),
+				kinds.put(kind.name().toLowerCase(Locale.ROOT),
 						Arrays.stream(Format.values()).filter(f -> f.kind() == kind).map(Format::id).toList());
 			}
 			Map<String, List<String>> conversions = new LinkedHashMap<>();

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -12,24 +11,25 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import com.cct.status.RedisGuard;
-import com.cct.status.RedisSubscription;
-import com.cct.status.TaskEvent;
-import com.cct.status.TaskStatusCache;
+import com.cct.redis.RedisGuard;
+import com.cct.redis.RedisSubscription;
+import com.cct.task.Task;
+import com.cct.task.TaskEvent;
+import com.cct.task.TaskStatusCache;
 
 /**
- * One Redis subscription per web process, fanned out to the event streams open on it. When Redis
- * goes away the subscription is re-established every second; meanwhile the streams' own database
- * polls keep them moving.
+ * One Redis subscription per web process, fanned out to the event streams open on it, grouped by
+ * task. When Redis goes away the subscription is re-established every second; meanwhile
+ * {@link TaskStreams} reads the followed tasks from PostgreSQL instead.
  */
 @Component
-public class TaskEventRelay implements SmartLifecycle {
+class TaskEventRelay implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(TaskEventRelay.class);
 
 	private final TaskStatusCache cache;
 
-	private final Map<UUID, Set<Consumer<TaskEvent>>> listeners = new ConcurrentHashMap<>();
+	private final Map<UUID, Set<TaskStream>> streams = new ConcurrentHashMap<>();
 
 	private final RedisSubscription subscription;
 
@@ -39,31 +39,53 @@ public class TaskEventRelay implements SmartLifecycle {
 				TaskStatusCache.EVENT_PATTERN);
 	}
 
-	/** Registers a listener for one task's events; run the returned action to remove it. */
-	public Runnable listen(UUID taskId, Consumer<TaskEvent> listener) {
-		this.listeners.computeIfAbsent(taskId, id -> new CopyOnWriteArraySet<>()).add(listener);
-		return () -> this.listeners.computeIfPresent(taskId, (id, set) -> {
-			set.remove(listener);
+	void add(TaskStream stream) {
+		this.streams.computeIfAbsent(stream.taskId(), id -> ConcurrentHashMap.newKeySet()).add(stream);
+	}
+
+	void remove(TaskStream stream) {
+		this.streams.computeIfPresent(stream.taskId(), (id, set) -> {
+			set.remove(stream);
 			return set.isEmpty() ? null : set;
 		});
 	}
 
-	@Override
-	public void start() {
-		this.subscription.start();
+	/** Whether Redis events arrive right now. */
+	boolean isLive() {
+		return this.subscription.isListening();
+	}
+
+	/** The tasks someone follows: what a database poll must read. */
+	Set<UUID> followedTasks() {
+		return this.streams.keySet();
+	}
+
+	/** Hands an event to every stream following the task. */
+	void deliver(UUID taskId, Consumer<TaskStream> event) {
+		Set<TaskStream> targets = this.streams.get(taskId);
+		if (targets != null) {
+			targets.forEach(event);
+		}
+	}
+
+	void forEachStream(Consumer<TaskStream> action) {
+		this.streams.values().forEach(set -> set.forEach(action));
 	}
 
 	private void dispatch(String message) {
 		try {
 			TaskEvent event = this.cache.readEvent(message);
-			Set<Consumer<TaskEvent>> targets = this.listeners.get(event.task().id());
-			if (targets != null) {
-				targets.forEach(listener -> listener.accept(event));
-			}
+			Task task = event.task();
+			deliver(task.id(), stream -> stream.send(event.type(), task));
 		}
 		catch (RuntimeException ex) {
 			log.debug("Ignoring an unreadable task event: {}", ex.getMessage());
 		}
+	}
+
+	@Override
+	public void start() {
+		this.subscription.start();
 	}
 
 	@Override

@@ -20,6 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import com.cct.auth.AuthenticatedUser;
+import com.cct.upload.TaskUploads;
+import com.cct.upload.UploadRequest;
 import com.cct.web.Problems;
 
 import io.swagger.v3.oas.annotations.Operation;

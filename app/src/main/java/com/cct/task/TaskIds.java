@@ -5,12 +5,12 @@ import java.util.UUID;
 import com.cct.web.Problems;
 
 /** A malformed id names no task: 404, like an unknown one, so ids are never validated for probing. */
-final class TaskIds {
+public final class TaskIds {
 
 	private TaskIds() {
 	}
 
-	static UUID parse(String id) {
+	public static UUID parse(String id) {
 		try {
 			UUID uuid = UUID.fromString(id);
 			if (!uuid.toString().equalsIgnoreCase(id)) {

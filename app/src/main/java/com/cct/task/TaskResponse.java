@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** The task as clients see it (DESIGN.md's contract); {@code processedFile} appears once it exists. */
-record TaskResponse(UUID id, String fileName, String originalFormat, String newFormat, String quality,
+public record TaskResponse(UUID id, String fileName, String originalFormat, String newFormat, String quality,
 		String status, int progress, long sizeBytes, Long processedSizeBytes, Instant createdAt,
 		Instant startedAt, Instant finishedAt, String error, String originalFile, String processedFile,
 		Links links) {
@@ -12,11 +12,12 @@ record TaskResponse(UUID id, String fileName, String originalFormat, String newF
 	record Links(String self, String original, String processed, String events) {
 	}
 
-	static TaskResponse of(Task task) {
+	public static TaskResponse of(Task task) {
 		boolean done = task.status() == TaskStatus.PROCESSED;
 		String processedFile = done ? task.processedFile() : null;
 		String self = "/api/tasks/" + task.id();
-		return new TaskResponse(task.id(), task.fileName(), task.originalFormat(), task.newFormat(), task.quality(),
+		return new TaskResponse(task.id(), task.fileName(), task.originalFormatName(), task.target().id(),
+				task.quality() == null ? null : task.quality().id(),
 				task.status().value(), task.progress(), task.sizeBytes(), task.processedSizeBytes(), task.createdAt(),
 				task.startedAt(), task.finishedAt(), task.error(), task.originalFile(), processedFile,
 				new Links(self, "/api/files/" + task.originalFile(),

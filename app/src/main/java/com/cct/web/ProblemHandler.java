@@ -1,7 +1,9 @@
 package com.cct.web;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +41,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		ProblemDetail body = Problems.body(HttpStatus.BAD_REQUEST, "invalid-fields", "Invalid request",
 				"Some fields are invalid.");
-		Map<String, List<String>> errors = new java.util.TreeMap<>();
+		Map<String, List<String>> errors = new TreeMap<>();
 		ex.getBindingResult()
 			.getFieldErrors()
-			.forEach(error -> errors.computeIfAbsent(error.getField(), f -> new java.util.ArrayList<>())
+			.forEach(error -> errors.computeIfAbsent(error.getField(), f -> new ArrayList<>())
 				.add(error.getDefaultMessage()));
 		ex.getBindingResult()
 			.getGlobalErrors()
-			.forEach(error -> errors.computeIfAbsent(error.getObjectName(), f -> new java.util.ArrayList<>())
+			.forEach(error -> errors.computeIfAbsent(error.getObjectName(), f -> new ArrayList<>())
 				.add(error.getDefaultMessage()));
 		body.setProperty("errors", errors);
 		return ResponseEntity.badRequest().body(body);

@@ -5,13 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.jobrunr.spring.autoconfigure.JobRunrProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
 
 import com.cct.storage.FileStorage;
 
@@ -31,23 +33,23 @@ class StartupChecks implements InitializingBean {
 
 	private final FileStorage storage;
 
-	private final String dashboardPassword;
+	private final JobRunrProperties jobRunr;
 
-	private final String spool;
+	private final MultipartProperties multipart;
 
-	StartupChecks(Environment environment, FileStorage storage,
-			@Value("${jobrunr.dashboard.password:}") String dashboardPassword,
-			@Value("${spring.servlet.multipart.location:}") String spool) {
+	StartupChecks(Environment environment, FileStorage storage, JobRunrProperties jobRunr,
+			MultipartProperties multipart) {
 		this.environment = environment;
 		this.storage = storage;
-		this.dashboardPassword = dashboardPassword;
-		this.spool = spool;
+		this.jobRunr = jobRunr;
+		this.multipart = multipart;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
 		boolean local = this.environment.acceptsProfiles(Profiles.of("local"));
-		if (this.dashboardPassword.length() < MIN_DASHBOARD_PASSWORD) {
+		String password = this.jobRunr.getDashboard().getPassword();
+		if (password == null || password.length() < MIN_DASHBOARD_PASSWORD) {
 			if (!local) {
 				throw new IllegalStateException("CCT_DASHBOARD_PASSWORD must be set to at least "
 						+ MIN_DASHBOARD_PASSWORD + " characters outside the local profile");
@@ -56,8 +58,8 @@ class StartupChecks implements InitializingBean {
 		}
 		try {
 			Files.createDirectories(this.storage.root());
-			if (!this.spool.isBlank()) {
-				Files.createDirectories(Path.of(this.spool));
+			if (StringUtils.hasText(this.multipart.getLocation())) {
+				Files.createDirectories(Path.of(this.multipart.getLocation()));
 			}
 		}
 		catch (IOException ex) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.ErrorResponseException;
 
-import com.cct.status.RedisGuard;
-import com.cct.status.RedisSettings;
+import com.cct.redis.RedisGuard;
+import com.cct.redis.RedisSettings;
 
 import redis.clients.jedis.JedisPooled;
 
@@ -122,7 +122,7 @@ class LoginRateLimiterTests {
 	private RedisGuard redisAt(int port) {
 		this.jedis = new JedisPooled("127.0.0.1", port);
 		return new RedisGuard(this.jedis, new RedisSettings(URI.create("redis://127.0.0.1:" + port),
-				Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofHours(1)));
+				Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofHours(1)), Clock.systemUTC());
 	}
 
 	private static ErrorResponseException refused(ThrowingCallable attempt) {

@@ -1,4 +1,4 @@
-package com.cct.status;
+package com.cct.redis;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,6 +1,4 @@
-package com.cct.status;
-
-import com.cct.task.Task;
+package com.cct.task;
 
 /**
  * What goes over the task's Redis channel: a {@code status} event when the status changes, a

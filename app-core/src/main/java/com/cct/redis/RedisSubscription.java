@@ -1,13 +1,14 @@
-package com.cct.status;
+package com.cct.redis;
 
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.cct.system.Threads;
 
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -41,6 +42,8 @@ public final class RedisSubscription {
 
 	private volatile boolean lost;
 
+	private volatile boolean listening;
+
 	private RedisSubscription(String name, RedisGuard redis, List<String> channels, boolean patterns,
 			BiConsumer<String, String> handler) {
 		this.name = name;
@@ -48,11 +51,7 @@ public final class RedisSubscription {
 		this.channels = channels;
 		this.patterns = patterns;
 		this.handler = handler;
-		this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-			Thread daemon = new Thread(runnable, name);
-			daemon.setDaemon(true);
-			return daemon;
-		});
+		this.thread = Threads.scheduler(name);
 	}
 
 	public static RedisSubscription toChannels(String name, RedisGuard redis, BiConsumer<String, String> handler,
@@ -109,12 +108,14 @@ public final class RedisSubscription {
 				this.lost = true;
 			}
 		}
+		this.listening = false;
 		if (this.running) {
 			this.thread.schedule(this::subscribe, 1, TimeUnit.SECONDS);
 		}
 	}
 
 	private void recovered() {
+		this.listening = true;
 		if (this.lost) {
 			log.info("{} subscribed to Redis again", this.name);
 			this.lost = false;
@@ -147,6 +148,11 @@ public final class RedisSubscription {
 			}
 		}
 		this.thread.shutdownNow();
+	}
+
+	/** Whether messages arrive right now: subscribed, and the connection has not dropped since. */
+	public boolean isListening() {
+		return this.listening;
 	}
 
 	public boolean isRunning() {

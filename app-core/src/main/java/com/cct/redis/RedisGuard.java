@@ -1,4 +1,4 @@
-package com.cct.status;
+package com.cct.redis;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -31,9 +31,10 @@ public class RedisGuard {
 
 	private final AtomicLong downUntil = new AtomicLong();
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
-	public RedisGuard(JedisPooled jedis, RedisSettings settings) {
+	public RedisGuard(JedisPooled jedis, RedisSettings settings, Clock clock) {
+		this.clock = clock;
 		this.jedis = jedis;
 		this.settings = settings;
 		this.retryAfterMillis = settings.retryAfter().toMillis();
@@ -67,10 +68,6 @@ public class RedisGuard {
 			action.accept(jedis);
 			return Boolean.TRUE;
 		});
-	}
-
-	public JedisPooled client() {
-		return this.jedis;
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package com.cct.status;
+package com.cct.redis;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

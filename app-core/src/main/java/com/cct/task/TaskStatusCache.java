@@ -1,11 +1,13 @@
-package com.cct.status;
+package com.cct.task;
 
 import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
-import com.cct.task.Task;
+import com.cct.redis.RedisGuard;
+import com.cct.redis.RedisSettings;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,0 +1,172 @@
+package com.cct.task;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
+import org.springframework.stereotype.Component;
+
+import com.cct.job.TaskJobs;
+import com.cct.storage.FileStorage;
+import com.cct.system.Texts;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The one owner of a task's life: it creates tasks, moves them between states, deletes them and
+ * decides what follows an ending, for the web process and the workers alike. Every transition is
+ * the guarded update in PostgreSQL first (the row it returns is the truth), then the snapshot and
+ * event in Redis. Each transition returns the task as it is now when it happened, and empty when
+ * the task was not in a state that allows it (another actor won the race).
+ */
+@Component
+public class TaskLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(TaskLifecycle.class);
+
+	/** Progress is written to PostgreSQL in steps this coarse; Redis gets every throttled tick. */
+	private static final int DATABASE_PROGRESS_STEP = 10;
+
+	/** The error column holds 1000 characters. */
+	private static final int MAX_REASON = 997;
+
+	private final TaskRepository tasks;
+
+	private final JdbcAggregateTemplate jdbc;
+
+	private final TaskStatusCache cache;
+
+	private final TaskJobs jobs;
+
+	private final FileStorage storage;
+
+	private final MeterRegistry meters;
+
+	private final Clock clock;
+
+	TaskLifecycle(TaskRepository tasks, JdbcAggregateTemplate jdbc, TaskStatusCache cache, TaskJobs jobs,
+			FileStorage storage, MeterRegistry meters, Clock clock) {
+		this.tasks = tasks;
+		this.jdbc = jdbc;
+		this.cache = cache;
+		this.jobs = jobs;
+		this.storage = storage;
+		this.meters = meters;
+		this.clock = clock;
+	}
+
+	/**
+	 * Stores a new task whose original is already in its folder: the row first (committed, since
+	 * JobRunr enqueues with its own connection and a worker must find the row), then its snapshot
+	 * (before a fast worker can publish {@code processing}), then the job. A failed enqueue is left to
+	 * the reconciler. A duplicate idempotency key surfaces as Spring's DuplicateKeyException.
+	 */
+	public Task create(Task task) {
+		Task stored = this.jdbc.insert(task);
+		this.cache.publish(TaskEvent.STATUS, stored);
+		this.meters.counter("cct.uploads", "to", stored.target().id()).increment();
+		try {
+			this.jobs.enqueueConversion(stored.id());
+		}
+		catch (RuntimeException ex) {
+			log.warn("Task {} stored but not enqueued yet; the reconciler will enqueue it: {}", stored.id(),
+					ex.getMessage());
+		}
+		return stored;
+	}
+
+	/** A worker picked the task up (again, after a crash: the guard lets processing restart). */
+	public Optional<Task> start(UUID id) {
+		return published(this.tasks.markProcessing(id, this.clock.instant()));
+	}
+
+	/** Publishes progress; the caller throttles. */
+	public void progress(Task running, int percent) {
+		if (percent % DATABASE_PROGRESS_STEP == 0) {
+			this.tasks.updateProgress(running.id(), percent);
+		}
+		this.cache.publish(TaskEvent.PROGRESS, running.withProgress(percent));
+	}
+
+	public Optional<Task> succeed(UUID id, long processedSize) {
+		return ended(this.tasks.markProcessed(id, processedSize, this.clock.instant()));
+	}
+
+	/** Fails the task with a reason written for its owner (it is shown and mailed as it is). */
+	public Optional<Task> fail(UUID id, String reason) {
+		String text = (reason == null || reason.isBlank()) ? "The conversion failed." : reason.strip();
+		return ended(this.tasks.markFailed(id, Texts.abbreviate(text, MAX_REASON), this.clock.instant()));
+	}
+
+	/**
+	 * Cancels a task that has not ended: the worker running it is told to kill its process at once,
+	 * and its job is stopped.
+	 */
+	public Optional<Task> cancel(Task task) {
+		Optional<Task> cancelled = ended(this.tasks.markCancelled(task.id(), this.clock.instant()));
+		cancelled.ifPresent(done -> {
+			this.jobs.signalCancel(task.id());
+			this.jobs.stopConversion(task.id());
+			if (task.status() == TaskStatus.UPLOADED) {
+				// nothing runs it, so nothing else will clear what an earlier attempt left
+				this.storage.deleteTemporaries(task);
+			}
+		});
+		return cancelled;
+	}
+
+	/** Runs a failed or cancelled task again under the same id, from its original. */
+	public Optional<Task> retry(Task task) {
+		Optional<Task> again = published(this.tasks.markForRetry(task.id()));
+		again.ifPresent(queued -> {
+			this.storage.deleteTemporaries(task);
+			this.storage.deleteResult(task);
+			this.jobs.rerunConversion(task.id());
+		});
+		return again;
+	}
+
+	/** Back to the queue: a processing task whose job ended without telling it. */
+	public Optional<Task> requeue(UUID id) {
+		Optional<Task> queued = published(this.tasks.markRequeued(id));
+		queued.ifPresent(task -> this.jobs.rerunConversion(id));
+		return queued;
+	}
+
+	/**
+	 * Deletes the task with everything it has: its job, its row, its snapshot and its folder. False
+	 * (and nothing deleted) while it is processing.
+	 */
+	public boolean delete(Task task) {
+		if (!task.deletable()) {
+			return false;
+		}
+		this.jobs.deleteConversion(task.id());
+		if (this.tasks.deleteUnlessProcessing(task.id()) == 0) {
+			return false;
+		}
+		this.cache.evict(task.id());
+		this.storage.deleteTaskFolder(task);
+		return true;
+	}
+
+	/** What follows every ending, whoever ended it: the event, the owner's mail, the count. */
+	private Optional<Task> ended(Optional<Task> transition) {
+		published(transition).ifPresent(task -> {
+			if (task.mailsOwner()) {
+				this.jobs.enqueueNotification(task.id(), task.finishedAt());
+			}
+			this.meters.counter("cct.tasks.ended", "status", task.status().value()).increment();
+		});
+		return transition;
+	}
+
+	private Optional<Task> published(Optional<Task> transition) {
+		transition.ifPresent(task -> this.cache.publish(TaskEvent.STATUS, task));
+		return transition;
+	}
+
+}

@@ -1,7 +1,0 @@
-package com.cct.task;
-
-import org.springframework.web.multipart.MultipartFile;
-
-/** An upload as the controller received it, before any check. */
-record UploadRequest(MultipartFile file, String newFormat, String quality, Boolean notifyOwner, String idempotencyKey) {
-}

@@ -1,0 +1,140 @@
+package com.cct.upload;
+
+import java.util.Optional;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import com.cct.format.ConversionMatrix;
+import com.cct.format.ConversionMatrix.Operation;
+import com.cct.format.Format;
+import com.cct.format.MediaKind;
+import com.cct.format.Quality;
+import com.cct.system.Texts;
+import com.cct.task.FileNames;
+import com.cct.web.Problems;
+
+/**
+ * Every rule an upload must pass, in one place: the fields first ({@link #validate}), then what its
+ * bytes show against what its name claims and the target ({@link #sourceOf}). Each failure is a 4xx
+ * problem with a stable type. Audio and video count as one family: containers such as mp4 hold
+ * either.
+ */
+@Component
+class UploadValidator {
+
+	private static final int MAX_IDEMPOTENCY_KEY = 200;
+
+	private final UploadSettings settings;
+
+	UploadValidator(UploadSettings settings) {
+		this.settings = settings;
+	}
+
+	/** The request's {@code Idempotency-Key}, checked; null when it has none. */
+	String idempotencyKey(UploadRequest request) {
+		String value = request.idempotencyKey();
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		String key = value.strip();
+		if (key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+			throw Problems.badRequest("invalid-idempotency-key", "Invalid Idempotency-Key",
+					"An Idempotency-Key is 1 to 200 visible ASCII characters.");
+		}
+		return key;
+	}
+
+	/** Checks everything that needs no bytes. */
+	ValidatedUpload validate(UploadRequest request) {
+		if (request.file() == null) {
+			throw Problems.badRequest("missing-file", "Missing file",
+					"Send the file as the multipart part 'fileName' (or 'file').");
+		}
+		if (request.newFormat() == null || request.newFormat().isBlank()) {
+			throw Problems.badRequest("missing-format", "Missing target format",
+					"Say which format you want in 'newFormat'. GET /api/formats lists them.");
+		}
+		Format target = Format.fromId(request.newFormat())
+			.orElseThrow(() -> Problems.badRequest("unknown-format", "Unknown format", "'"
+					+ Texts.abbreviate(request.newFormat(), 20)
+					+ "' is not a format this service writes. GET /api/formats lists them."));
+		Quality quality = quality(request.quality(), target);
+		if (request.file().isEmpty()) {
+			throw Problems.badRequest("empty-file", "Empty file", "The uploaded file is empty.");
+		}
+		if (request.file().getSize() > this.settings.maxSize().toBytes()) {
+			throw Problems.problem(HttpStatus.PAYLOAD_TOO_LARGE, "too-large", "Upload too large",
+					"The file is larger than this service accepts.");
+		}
+		String displayName = FileNames.displayName(request.file().getOriginalFilename());
+		Optional<Format> claimed = Format.claimedBy(displayName);
+		if (claimed.isPresent() && !ConversionMatrix.supports(claimed, target)) {
+			throw unsupported(claimed.get().id(), target);
+		}
+		String storedExtension = claimed.map(Format::extension).orElse(FileNames.rawExtension(displayName));
+		return new ValidatedUpload(request.file(), target, quality, displayName, claimed, storedExtension,
+				request.notifyOwner());
+	}
+
+	/**
+	 * The source format to record, from what the bytes show: empty for any other file packed into an
+	 * archive. Throws a 4xx problem when the content does not fit the name or the target.
+	 */
+	Optional<Format> sourceOf(ValidatedUpload upload, ContentInspector.Detected detected) {
+		Optional<Format> claimed = upload.claimed();
+		Format target = upload.target();
+		if (ConversionMatrix.operation(claimed, target).orElse(Operation.MEDIA) == Operation.REPACK) {
+			if (!detected.format().equals(claimed)) {
+				throw Problems.unsupportedMedia("The file is named as a " + claimed.get().id()
+						+ " archive, but its content is " + detected.mimeType() + ".");
+			}
+			return claimed;
+		}
+		if (target.kind() == MediaKind.ARCHIVE) {
+			// any other file is packed as it is
+			return claimed;
+		}
+		Optional<Format> found = detected.format().filter(format -> format.kind().isMedia());
+		if (found.isEmpty()) {
+			throw Problems.unsupportedMedia("The content is not a video, audio or image file this service reads (found "
+					+ detected.mimeType() + ").");
+		}
+		if (claimed.isPresent()) {
+			// the pair itself was checked by name already
+			if (family(claimed.get()) != family(found.get())) {
+				throw Problems.unsupportedMedia("The file is named as " + claimed.get().id() + " but its content is "
+						+ detected.mimeType() + ".");
+			}
+			return claimed;
+		}
+		if (!ConversionMatrix.supports(found, target)) {
+			throw unsupported(found.get().id(), target);
+		}
+		return found;
+	}
+
+	private static Quality quality(String value, Format target) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		Quality quality = Quality.fromId(value)
+			.orElseThrow(() -> Problems.badRequest("unknown-quality", "Unknown quality",
+					"'quality' must be high, medium or low."));
+		if (!ConversionMatrix.acceptsQuality(target)) {
+			throw Problems.badRequest("quality-not-applicable", "Quality does not apply",
+					"'quality' applies to video, audio and image targets, not to archives.");
+		}
+		return quality;
+	}
+
+	private static MediaKind family(Format format) {
+		return format.kind() == MediaKind.AUDIO ? MediaKind.VIDEO : format.kind();
+	}
+
+	private static RuntimeException unsupported(String source, Format target) {
+		return Problems.badRequest("unsupported-conversion", "Unsupported conversion",
+				"Cannot convert " + source + " to " + target.id() + ". GET /api/formats lists what is possible.");
+	}
+
+}
