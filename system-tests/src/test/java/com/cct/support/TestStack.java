@@ -206,12 +206,6 @@ public final class TestStack {
 		return this.worker;
 	}
 
-	/** Replaces a worker that a test killed, so later tests find one running. */
-	public synchronized ServiceProcess replaceWorker() {
-		this.worker = startWorker(this.database + "-worker-again", this.workerManagementPort);
-		return this.worker.awaitHealthy(Duration.ofSeconds(120));
-	}
-
 	/** The task's folder in this stack's storage: {@code {root}/{userId}/{taskId}}. */
 	public Path taskFolder(String taskId) throws SQLException {
 		try (Connection db = database();
