@@ -67,20 +67,22 @@ class LoadSystemTests extends OnSharedStack {
 						}
 						String id = upload.json().get("id").asText();
 						created.get(account.username()).add(id);
-						for (int poll = 0; poll < 600 && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(60); poll++) {
-							Api.Response read = api.get("/api/tasks/" + id, account.token());
-							requests.incrementAndGet();
-							if (read.status() >= 500) {
-								serverErrors.incrementAndGet();
-								errors.add("read " + read.status());
-								continue;
-							}
-							String status = read.json().get("status").asText();
-							if (status.equals("processed") || status.equals("failed")) {
-								break;
-							}
-							await().pollDelay(Duration.ofMillis(200)).until(() -> true);
-						}
+						// a client watching its task: a read every 200 ms until the task ends (at most as long
+						// as the check below waits for all of an account's tasks)
+						await("task " + id + " ends").atMost(Duration.ofMinutes(3))
+							.pollInSameThread()
+							.pollInterval(Duration.ofMillis(200))
+							.until(() -> {
+								Api.Response read = api.get("/api/tasks/" + id, account.token());
+								requests.incrementAndGet();
+								if (read.status() >= 500) {
+									serverErrors.incrementAndGet();
+									errors.add("read " + read.status());
+									return false;
+								}
+								String status = read.json().get("status").asText();
+								return status.equals("processed") || status.equals("failed");
+							});
 					}
 					return null;
 				}));

@@ -12,6 +12,11 @@ public final class Jobs {
 
 	private static final Pattern PROCESSING = Pattern.compile("org\\.jobrunr\\.jobs\\.states\\.ProcessingState");
 
+	private static final Pattern FAILED = Pattern.compile("org\\.jobrunr\\.jobs\\.states\\.FailedState");
+
+	/** The interface the notification jobs are enqueued on (their JobRunr signature starts with it). */
+	private static final String NOTIFICATION_JOB = "com.cct.job.NotificationJob";
+
 	private Jobs() {
 	}
 
@@ -21,17 +26,38 @@ public final class Jobs {
 				PreparedStatement sql = db.prepareStatement("select jobasjson from jobrunr_jobs where id = ?")) {
 			sql.setString(1, jobId);
 			try (ResultSet rows = sql.executeQuery()) {
-				if (!rows.next()) {
-					return 0;
-				}
-				Matcher matcher = PROCESSING.matcher(rows.getString(1));
-				int count = 0;
-				while (matcher.find()) {
-					count++;
-				}
-				return count;
+				return rows.next() ? count(PROCESSING, rows.getString(1)) : 0;
 			}
 		}
+	}
+
+	/**
+	 * How many times the notification jobs about the task failed so far (their histories' failed
+	 * states; JobRunr schedules a retry after each one).
+	 */
+	public static int notificationFailures(TestStack stack, String taskId) throws SQLException {
+		try (Connection db = stack.database();
+				PreparedStatement sql = db.prepareStatement(
+						"select jobasjson from jobrunr_jobs where jobsignature like ? and jobasjson like ?")) {
+			sql.setString(1, NOTIFICATION_JOB + ".%");
+			sql.setString(2, "%\"" + taskId + "\"%");
+			try (ResultSet rows = sql.executeQuery()) {
+				int failures = 0;
+				while (rows.next()) {
+					failures += count(FAILED, rows.getString(1));
+				}
+				return failures;
+			}
+		}
+	}
+
+	private static int count(Pattern pattern, String json) {
+		Matcher matcher = pattern.matcher(json);
+		int count = 0;
+		while (matcher.find()) {
+			count++;
+		}
+		return count;
 	}
 
 	public static String serverOf(TestStack stack, String jobId) throws SQLException {

@@ -32,6 +32,11 @@ public final class TestStack {
 
 	public static final String MAX_UPLOAD = "64MB";
 
+	/** The machine's Redis and PostgreSQL, which the suite's tests never stop. */
+	public static final int SHARED_REDIS_PORT = 6379;
+
+	public static final int SHARED_PG_PORT = 5432;
+
 	private static TestStack shared;
 
 	public final String database;
@@ -70,21 +75,41 @@ public final class TestStack {
 
 	/**
 	 * A stack of its own (database, storage, Redis port) for tests that break a service; the caller
-	 * stops it.
+	 * stops it. {@code name} is lower-case letters only (it names the database).
 	 */
 	public static TestStack isolated(String name, int redisPort, int pgPort, Map<String, String> workerOverrides) {
 		TestStack stack = new TestStack(name, redisPort, pgPort, workerOverrides);
-		stack.start();
+		stack.startOrStop();
 		return stack;
+	}
+
+	/**
+	 * A stack of its own on the machine's PostgreSQL (a database of its own) and Redis, for tests that
+	 * stop or break its web, worker or mail server but leave those two alone; the caller stops it.
+	 */
+	public static TestStack isolated(String name) {
+		return isolated(name, SHARED_REDIS_PORT, SHARED_PG_PORT, Map.of());
 	}
 
 	public static synchronized TestStack shared() {
 		if (shared == null) {
-			shared = new TestStack("systest", 6379, 5432, Map.of());
-			shared.start();
+			TestStack stack = new TestStack("systest", SHARED_REDIS_PORT, SHARED_PG_PORT, Map.of());
+			stack.startOrStop();
+			shared = stack;
 			Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
 		}
 		return shared;
+	}
+
+	/** Starts the stack, or stops what of it did start: a half-started stack must not outlive the test JVM. */
+	private void startOrStop() {
+		try {
+			start();
+		}
+		catch (RuntimeException ex) {
+			stop();
+			throw ex;
+		}
 	}
 
 	private void start() {
@@ -179,12 +204,6 @@ public final class TestStack {
 
 	public ServiceProcess worker() {
 		return this.worker;
-	}
-
-	/** Replaces a worker that a test killed, so later tests find one running. */
-	public synchronized ServiceProcess replaceWorker() {
-		this.worker = startWorker(this.database + "-worker-again", this.workerManagementPort);
-		return this.worker.awaitHealthy(Duration.ofSeconds(120));
 	}
 
 	/** The task's folder in this stack's storage: {@code {root}/{userId}/{taskId}}. */
