@@ -2,7 +2,7 @@
 # Static checks of the deployment files: compose files, nginx config, Terraform, shell scripts,
 # Dockerfiles. The build machines have no Docker engine and no cloud access, so nothing is started
 # or applied here; what can be checked without them is.
-# Installs what it lacks with apt-get (docker-compose, nginx, shellcheck); expects terraform on PATH.
+# Installs what it lacks with apt-get (docker-compose, nginx, shellcheck, envsubst); expects terraform on PATH.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,6 +31,7 @@ missing_pkgs=()
 command -v docker-compose > /dev/null 2>&1 || missing_pkgs+=(docker-compose)
 command -v nginx > /dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing_pkgs+=(nginx)
 command -v shellcheck > /dev/null 2>&1 || missing_pkgs+=(shellcheck)
+command -v envsubst > /dev/null 2>&1 || missing_pkgs+=(gettext-base)
 if [[ ${#missing_pkgs[@]} -gt 0 ]]; then
   echo "installing ${missing_pkgs[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
@@ -92,20 +93,50 @@ if not any(v in worker_vols for v in app_vols if v.startswith("files:")):
 nginx_ports = [str(p) for p in services.get("nginx", {}).get("ports", [])]
 if not any(p.endswith(":8000") for p in nginx_ports):
     problems.append("compose.yaml: nginx is not published on 8000")
+nginx = services.get("nginx", {})
+app_limit = services.get("app", {}).get("environment", {}).get("CCT_MAX_UPLOAD_SIZE")
+if nginx.get("environment", {}).get("CCT_MAX_UPLOAD_SIZE") != app_limit:
+    problems.append("compose.yaml: nginx does not get the app's CCT_MAX_UPLOAD_SIZE")
+nginx_vols = [str(v) for v in nginx.get("volumes", [])]
+for mount in ("./nginx/15-cct-body-limit.envsh:/docker-entrypoint.d/15-cct-body-limit.envsh",
+              "./nginx/templates:/etc/nginx/templates"):
+    if not any(v.startswith(mount) for v in nginx_vols):
+        problems.append(f"compose.yaml: nginx does not mount {mount}")
 print("\n".join(problems))
 sys.exit(1 if problems else 0)
 PY
 }
-run "compose files: Compose v2 compatible, worker scalable, shared files volume" \
+run "compose files: Compose v2 compatible, worker scalable, shared files volume, nginx gets the upload limit" \
   compose_rules compose.yaml compose.worker.yaml
 
 # --- nginx ------------------------------------------------------------------------------------
 
-# The config names the compose service "app", which resolves only inside compose. Test the real
-# file with "app" mapped to 127.0.0.1 in a private mount namespace; where unshare is not allowed,
-# test a copy with the upstream host replaced.
+# The container renders part of its config at start: the image's entrypoint sources
+# nginx/15-cct-body-limit.envsh (CCT_MAX_UPLOAD_SIZE -> CCT_NGINX_BODY_LIMIT), then its
+# 20-envsubst-on-templates.sh substitutes the defined variables in nginx/templates/*.template and
+# writes the results to conf.d/ next to nginx.conf. render_nginx SIZE DIR does the same into DIR,
+# with busybox sh (the shell of the Alpine image) when there is one.
+render_nginx() {
+  local size="$1" dir="$2" shell=(sh)
+  command -v busybox > /dev/null 2>&1 && shell=(busybox sh)
+  rm -rf "$dir" && mkdir -p "$dir/conf.d"
+  cp nginx/nginx.conf "$dir/nginx.conf"
+  cat > "$work/render-nginx.sh" <<'SH'
+set -e
+. ./nginx/15-cct-body-limit.envsh > /dev/null
+defined="$(awk 'END { for (name in ENVIRON) printf "${%s} ", name }' < /dev/null)"
+for template in nginx/templates/*.template; do
+  envsubst "$defined" < "$template" > "$1/conf.d/$(basename "$template" .template)"
+done
+SH
+  env CCT_MAX_UPLOAD_SIZE="$size" "${shell[@]}" "$work/render-nginx.sh" "$dir"
+}
+
+# The config names the compose service "app", which resolves only inside compose. Test the
+# rendered config with "app" mapped to 127.0.0.1 in a private mount namespace; where unshare is not
+# allowed, test a copy with the upstream host replaced.
 nginx_test() {
-  local conf="$PWD/nginx/nginx.conf"
+  local conf="$1"
   cp /etc/hosts "$work/hosts"
   echo "127.0.0.1 app" >> "$work/hosts"
   mkdir -p "$work/nginx-prefix/logs"
@@ -115,17 +146,55 @@ mount --bind "$1" /etc/hosts && nginx -e stderr -p "$2" -t -c "$3"
 SH
     unshare --mount sh "$work/nginx-in-namespace.sh" "$work/hosts" "$work/nginx-prefix" "$conf"
   else
-    sed 's/server app:8080/server 127.0.0.1:8080/' "$conf" > "$work/nginx-copy.conf"
-    nginx -e stderr -p "$work/nginx-prefix" -t -c "$work/nginx-copy.conf"
+    sed -i 's/server app:8080/server 127.0.0.1:8080/' "$conf"
+    nginx -e stderr -p "$work/nginx-prefix" -t -c "$conf"
   fi
 }
-run "nginx/nginx.conf: nginx -t" nginx_test
+
+# nginx_body_limit SIZE BYTES: rendered for CCT_MAX_UPLOAD_SIZE=SIZE (BYTES for the app, Spring's
+# binary units), nginx -t passes and client_max_body_size lets BYTES through.
+nginx_body_limit() {
+  local size="$1" bytes="$2" dir="$work/nginx-$1" value amount limit
+  render_nginx "$size" "$dir" || { echo "rendering failed for CCT_MAX_UPLOAD_SIZE=$size"; return 1; }
+  nginx_test "$dir/nginx.conf" || return 1
+  value="$(sed -n 's/^[[:space:]]*client_max_body_size[[:space:]]\+\([^;[:space:]]*\);.*/\1/p' "$dir"/conf.d/*.conf)"
+  amount="${value%[kKmMgG]}"
+  [[ "$amount" =~ ^[0-9]+$ && "$amount" != 0 ]] || { echo "rendered client_max_body_size '${value}' is not a positive size"; return 1; }
+  case "$value" in
+    *[kK]) limit=$((amount * 1024)) ;;
+    *[mM]) limit=$((amount * 1048576)) ;;
+    *[gG]) limit=$((amount * 1073741824)) ;;
+    *) limit=$amount ;;
+  esac
+  [[ $limit -ge $bytes ]] || { echo "client_max_body_size $value is below CCT_MAX_UPLOAD_SIZE=$size ($bytes bytes)"; return 1; }
+  echo "CCT_MAX_UPLOAD_SIZE=$size -> client_max_body_size $value"
+}
+# CCT_MAX_UPLOAD_SIZE samples and the bytes the app reads from them.
+for sample in 1GB:1073741824 64MB:67108864 2GB:2147483648 1048576:1048576; do
+  run "nginx: CCT_MAX_UPLOAD_SIZE=${sample%%:*} renders, nginx -t passes, client_max_body_size >= ${sample#*:} bytes" \
+    nginx_body_limit "${sample%%:*}" "${sample#*:}"
+done
+run "nginx: the default 1GB still gives client_max_body_size 1040m" \
+  grep -qx 'client_max_body_size 1040m;' "$work/nginx-1GB/conf.d/cct-body-limit.conf"
+
+nginx_bad_sizes() {
+  local size out
+  for size in 1.5GB 1gb lots; do
+    if out="$(render_nginx "$size" "$work/nginx-bad" 2>&1)"; then
+      echo "CCT_MAX_UPLOAD_SIZE=$size rendered: $(cat "$work/nginx-bad"/conf.d/*.conf)"; return 1
+    fi
+    grep -q "CCT_MAX_UPLOAD_SIZE='$size'" <<< "$out" || { echo "no clear error for $size: $out"; return 1; }
+  done
+}
+run "nginx: an unparsable CCT_MAX_UPLOAD_SIZE (1.5GB, 1gb, lots) fails the start" nginx_bad_sizes
 
 nginx_rules() {
-  local conf=nginx/nginx.conf size limit_mb
-  size="$(sed -n 's/^[[:space:]]*client_max_body_size[[:space:]]\+\([0-9]\+\)[mM];.*/\1/p' "$conf" | head -n 1)"
-  limit_mb=1024 # CCT_MAX_UPLOAD_SIZE default 1GB (compose.yaml)
-  [[ -n "$size" && "$size" -ge "$limit_mb" ]] || { echo "client_max_body_size ${size:-?}m is below the ${limit_mb}m upload limit"; return 1; }
+  local conf=nginx/nginx.conf
+  if grep -q '^[^#]*client_max_body_size' "$conf" || ! grep -q '^[[:space:]]*include conf.d/cct-body-limit.conf;' "$conf"; then
+    echo "$conf must take client_max_body_size from the rendered conf.d/cct-body-limit.conf only"; return 1
+  fi
+  # The entrypoint skips a .envsh without its exec bit, and nginx then refuses the unrendered limit.
+  [[ -x nginx/15-cct-body-limit.envsh ]] || { echo "nginx/15-cct-body-limit.envsh is not executable"; return 1; }
   grep -q 'proxy_request_buffering off' "$conf" || { echo "uploads are buffered (proxy_request_buffering off missing)"; return 1; }
   awk '/location ~ \^\/api\/tasks\/\[\^\/\]\+\/events\$/,/}/' "$conf" > "$work/sse"
   for directive in 'proxy_buffering off' 'proxy_cache off' 'proxy_read_timeout 1h'; do
@@ -135,7 +204,7 @@ nginx_rules() {
     echo "upstream HTTP/1.1 without a Connection header is missing"; return 1
   fi
 }
-run "nginx/nginx.conf: upload limit >= 1GB, unbuffered uploads and SSE" nginx_rules
+run "nginx/nginx.conf: rendered upload limit included (script executable), unbuffered uploads and SSE" nginx_rules
 
 # --- terraform --------------------------------------------------------------------------------
 
@@ -179,7 +248,7 @@ run "terraform state, tfvars and .terraform/ are git-ignored" gitignore_rules
 
 # --- shell scripts ----------------------------------------------------------------------------
 
-run "shellcheck process_files.sh scripts/*.sh" shellcheck process_files.sh scripts/*.sh
+run "shellcheck process_files.sh scripts/*.sh nginx/*.envsh" shellcheck process_files.sh scripts/*.sh nginx/*.envsh
 
 process_files_rules() {
   local empty="$work/empty.env" out
