@@ -1,0 +1,190 @@
+package com.cct.progress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import com.cct.auth.AuthenticatedUser;
+import com.cct.auth.WebSliceSecurity;
+import com.cct.format.Format;
+import com.cct.task.Task;
+import com.cct.task.TaskEvent;
+import com.cct.task.TaskFixtures;
+import com.cct.task.TaskRepository;
+import com.cct.task.TaskService;
+import com.cct.task.TaskStatus;
+
+/** The event stream end to end through MVC's async handling, with real streams and a mocked relay. */
+@WebMvcTest(TaskEventsController.class)
+@Import({ WebSliceSecurity.class, TaskStreams.class })
+class TaskEventsControllerTests {
+
+	private static final Pattern EVENT = Pattern.compile("id:(\\d+)\nevent:(\\w+)\ndata:(\\{.*?})\n\n");
+
+	@Autowired
+	MockMvc mvc;
+
+	@Autowired
+	WebSliceSecurity.Tokens tokens;
+
+	@MockitoBean
+	TaskService service;
+
+	@MockitoBean
+	TaskEventRelay relay;
+
+	@MockitoBean
+	TaskRepository tasks;
+
+	private final AuthenticatedUser alice = new AuthenticatedUser(UUID.randomUUID(), "alice");
+
+	private Task uploaded;
+
+	@BeforeEach
+	void setUp() {
+		this.uploaded = TaskFixtures.uploaded(this.alice.id(), "song.mp3", Format.MP3, Format.OGG);
+	}
+
+	@Test
+	void aFinishedTaskGetsOneStatusEventAndTheStreamEnds() throws Exception {
+		Task processed = TaskFixtures.inStatus(this.uploaded, TaskStatus.PROCESSED);
+		given(this.service.get(this.alice.id(), processed.id())).willReturn(processed);
+
+		String body = finished(open(processed.id()));
+
+		assertThat(events(body)).containsExactly("1 status processed");
+		verify(this.relay, never()).add(any());
+		verifyNoInteractions(this.tasks);
+	}
+
+	@Test
+	void aRunningTaskIsFollowedAndReadOnceMoreForWhatHappenedMeanwhile() throws Exception {
+		given(this.service.get(this.alice.id(), this.uploaded.id())).willReturn(this.uploaded);
+		given(this.tasks.findById(this.uploaded.id())).willReturn(Optional.of(this.uploaded));
+
+		MvcResult result = open(this.uploaded.id());
+
+		assertThat(events(result.getResponse().getContentAsString())).containsExactly("1 status uploaded");
+		assertThat(result.getResponse().getHeader("X-Accel-Buffering")).isEqualTo("no");
+		assertThat(result.getResponse().getHeader(HttpHeaders.CACHE_CONTROL)).isEqualTo("no-cache");
+		verify(this.relay).add(any());
+		verify(this.tasks).findById(this.uploaded.id());
+	}
+
+	@Test
+	void relayedEventsFollowTheSnapshotUntilTheTaskEnds() throws Exception {
+		given(this.service.get(this.alice.id(), this.uploaded.id())).willReturn(this.uploaded);
+		given(this.tasks.findById(this.uploaded.id())).willReturn(Optional.of(this.uploaded));
+		MvcResult result = open(this.uploaded.id());
+		ArgumentCaptor<TaskStream> followed = ArgumentCaptor.forClass(TaskStream.class);
+		verify(this.relay).add(followed.capture());
+		Task running = TaskFixtures.inStatus(this.uploaded, TaskStatus.PROCESSING);
+
+		followed.getValue().send(TaskEvent.PROGRESS, running);
+		followed.getValue().send(TaskEvent.PROGRESS, running.withProgress(70));
+		followed.getValue().send(TaskEvent.STATUS, TaskFixtures.inStatus(this.uploaded, TaskStatus.PROCESSED));
+
+		assertThat(events(finished(result))).containsExactly("1 status uploaded", "2 status processing",
+				"3 progress processing", "4 status processed");
+		verify(this.relay).remove(followed.getValue());
+	}
+
+	@Test
+	void aTaskThatEndedBeforeTheStreamWasFollowedIsSentAtOnce() throws Exception {
+		Task running = TaskFixtures.inStatus(this.uploaded, TaskStatus.PROCESSING);
+		given(this.service.get(this.alice.id(), this.uploaded.id())).willReturn(running);
+		given(this.tasks.findById(this.uploaded.id()))
+			.willReturn(Optional.of(TaskFixtures.inStatus(this.uploaded, TaskStatus.FAILED)));
+
+		String body = finished(open(this.uploaded.id()));
+
+		assertThat(events(body)).containsExactly("1 status processing", "2 status failed");
+	}
+
+	@Test
+	void aTaskDeletedMeanwhileEndsTheStream() throws Exception {
+		given(this.service.get(this.alice.id(), this.uploaded.id())).willReturn(this.uploaded);
+		given(this.tasks.findById(this.uploaded.id())).willReturn(Optional.empty());
+
+		String body = finished(open(this.uploaded.id()));
+
+		assertThat(events(body)).containsExactly("1 status uploaded");
+	}
+
+	@Test
+	void aMalformedIdIsNotFound() throws Exception {
+		this.mvc.perform(get("/api/tasks/{id}/events", "nope").header(HttpHeaders.AUTHORIZATION, bearer()))
+			.andExpect(status().isNotFound())
+			.andExpect(jsonPath("$.type").value("urn:cct:problem:not-found"));
+		verifyNoInteractions(this.service);
+	}
+
+	@Test
+	void streamsNeedAToken() throws Exception {
+		this.mvc.perform(get("/api/tasks/{id}/events", this.uploaded.id()))
+			.andExpect(status().isUnauthorized())
+			.andExpect(header().string(HttpHeaders.WWW_AUTHENTICATE, "Bearer"));
+		verifyNoInteractions(this.service);
+	}
+
+	private MvcResult open(UUID id) throws Exception {
+		return this.mvc.perform(get("/api/tasks/{id}/events", id).header(HttpHeaders.AUTHORIZATION, bearer()))
+			.andExpect(request().asyncStarted())
+			.andReturn();
+	}
+
+	/** The whole body of a stream that has completed. */
+	private String finished(MvcResult started) throws Exception {
+		return this.mvc.perform(asyncDispatch(started))
+			.andExpect(status().isOk())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+	}
+
+	/** Each event as "id name status". */
+	private static List<String> events(String body) {
+		Matcher matcher = EVENT.matcher(body);
+		List<String> events = new ArrayList<>();
+		while (matcher.find()) {
+			String status = matcher.group(3).replaceAll(".*\"status\":\"(\\w+)\".*", "$1");
+			events.add(matcher.group(1) + " " + matcher.group(2) + " " + status);
+		}
+		return events;
+	}
+
+	private String bearer() {
+		return this.tokens.bearer(this.alice);
+	}
+
+}

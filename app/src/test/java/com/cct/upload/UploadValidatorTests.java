@@ -1,0 +1,276 @@
+package com.cct.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.charset.StandardCharsets;
+
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.ErrorResponseException;
+
+import com.cct.format.Format;
+import com.cct.format.Quality;
+
+class UploadValidatorTests {
+
+	private static final byte[] BYTES = "some bytes".getBytes(StandardCharsets.UTF_8);
+
+	private final UploadValidator validator = new UploadValidator(new UploadSettings(DataSize.ofBytes(100)));
+
+	@Nested
+	class Fields {
+
+		@Test
+		void aRequestWithoutAFileIsMissingFile() {
+			assertProblem(() -> validator.validate(new UploadRequest(null, "ogg", null, null, null)), 400,
+					"missing-file");
+		}
+
+		@Test
+		void aMissingOrBlankTargetIsMissingFormat() {
+			assertProblem(() -> validator.validate(request("song.mp3", null, null)), 400, "missing-format");
+			assertProblem(() -> validator.validate(request("song.mp3", "  ", null)), 400, "missing-format");
+		}
+
+		@Test
+		void anUnknownTargetIsUnknownFormatWithTheValueAbbreviatedAndControlCharactersStripped() {
+			ErrorResponseException problem = assertProblem(
+					() -> validator.validate(request("song.mp3", "x\u0007\n" + "y".repeat(40), null)), 400,
+					"unknown-format");
+
+			assertThat(problem.getBody().getDetail()).contains("'x" + "y".repeat(19) + "...'")
+				.doesNotContain("\u0007")
+				.doesNotContain("\n")
+				.doesNotContain("y".repeat(20));
+		}
+
+		@Test
+		void theTargetIsMatchedIgnoringCaseSpacesALeadingDotAndAliases() {
+			assertThat(validator.validate(request("song.mp3", " .OGG ", null)).target()).isEqualTo(Format.OGG);
+			assertThat(validator.validate(request("song.mp3", "acc", null)).target()).isEqualTo(Format.AAC);
+		}
+
+		@Test
+		void anUnknownQualityIsUnknownQuality() {
+			assertProblem(() -> validator.validate(request("song.mp3", "ogg", "best")), 400, "unknown-quality");
+		}
+
+		@Test
+		void aQualityOnAnArchiveTargetDoesNotApply() {
+			assertProblem(() -> validator.validate(request("song.mp3", "zip", "low")), 400,
+					"quality-not-applicable");
+		}
+
+		@Test
+		void aKnownQualityOnAMediaTargetIsKeptAndABlankOneIsNone() {
+			assertThat(validator.validate(request("song.mp3", "ogg", "LOW")).quality()).isEqualTo(Quality.LOW);
+			assertThat(validator.validate(request("song.mp3", "ogg", " ")).quality()).isNull();
+			assertThat(validator.validate(request("song.mp3", "zip", "")).quality()).isNull();
+		}
+
+		@Test
+		void anEmptyFileIsRefused() {
+			UploadRequest empty = new UploadRequest(new MockMultipartFile("fileName", "song.mp3", null, new byte[0]),
+					"ogg", null, null, null);
+
+			assertProblem(() -> validator.validate(empty), 400, "empty-file");
+		}
+
+		@Test
+		void aFileOverTheLimitIsTooLargeAndOneAtTheLimitPasses() {
+			UploadRequest atLimit = new UploadRequest(file("song.mp3", new byte[100]), "ogg", null, null, null);
+			UploadRequest over = new UploadRequest(file("song.mp3", new byte[101]), "ogg", null, null, null);
+
+			assertThat(validator.validate(atLimit).target()).isEqualTo(Format.OGG);
+			assertProblem(() -> validator.validate(over), 413, "too-large");
+		}
+
+		@Test
+		void aPairImpossibleByNameIsAnUnsupportedConversion() {
+			ErrorResponseException problem = assertProblem(() -> validator.validate(request("song.mp3", "png", null)),
+					400, "unsupported-conversion");
+
+			assertThat(problem.getBody().getDetail()).contains("mp3").contains("png");
+		}
+
+		@Test
+		void anyFileCanBePackedIntoAnArchive() {
+			ValidatedUpload upload = validator.validate(request("song.mp3", "zip", null));
+
+			assertThat(upload.target()).isEqualTo(Format.ZIP);
+			assertThat(upload.claimed()).contains(Format.MP3);
+		}
+
+		@Test
+		void theDisplayNameIsSanitisedAndTheNotifyChoiceKept() {
+			UploadRequest request = new UploadRequest(file("../../etc/song\u0000.mp3", BYTES), "ogg", null, false,
+					null);
+
+			ValidatedUpload upload = validator.validate(request);
+
+			assertThat(upload.displayName()).isEqualTo("song.mp3");
+			assertThat(upload.notifyOwner()).isFalse();
+		}
+
+	}
+
+	@Nested
+	class IdempotencyKeys {
+
+		@Test
+		void aMissingOrBlankKeyIsNone() {
+			assertThat(validator.idempotencyKey(withKey(null))).isNull();
+			assertThat(validator.idempotencyKey(withKey("   "))).isNull();
+		}
+
+		@Test
+		void aKeyIsStrippedAndMayBe200VisibleAsciiCharacters() {
+			String longest = "k".repeat(199) + "~";
+
+			assertThat(validator.idempotencyKey(withKey("  abc-123  "))).isEqualTo("abc-123");
+			assertThat(validator.idempotencyKey(withKey(longest))).isEqualTo(longest);
+		}
+
+		@Test
+		void aKeyOf201CharactersIsInvalid() {
+			assertProblem(() -> validator.idempotencyKey(withKey("k".repeat(201))), 400, "invalid-idempotency-key");
+		}
+
+		@Test
+		void aKeyWithNonAsciiOrInnerSpacesIsInvalid() {
+			assertProblem(() -> validator.idempotencyKey(withKey("clé")), 400, "invalid-idempotency-key");
+			assertProblem(() -> validator.idempotencyKey(withKey("a b")), 400, "invalid-idempotency-key");
+			assertProblem(() -> validator.idempotencyKey(withKey("a\tb")), 400, "invalid-idempotency-key");
+		}
+
+		private UploadRequest withKey(String key) {
+			return new UploadRequest(file("song.mp3", BYTES), "ogg", null, null, key);
+		}
+
+	}
+
+	@Nested
+	class StoredExtension {
+
+		@Test
+		void isTheExtensionOfTheClaimedFormatEvenForAnAlias() {
+			assertThat(validator.validate(request("clip.M4V", "webm", null)).storedExtension()).isEqualTo("mp4");
+			assertThat(validator.validate(request("backup.tgz", "zip", null)).storedExtension()).isEqualTo("tar.gz");
+		}
+
+		@Test
+		void isTheLowerCaseRawExtensionForAFileOfNoKnownFormat() {
+			ValidatedUpload upload = validator.validate(request("Report.PDF", "zip", null));
+
+			assertThat(upload.claimed()).isEmpty();
+			assertThat(upload.storedExtension()).isEqualTo("pdf");
+		}
+
+		@Test
+		void isBinWithoutAUsableExtension() {
+			assertThat(validator.validate(request("README", "zip", null)).storedExtension()).isEqualTo("bin");
+			assertThat(validator.validate(request("data.verylongext", "zip", null)).storedExtension())
+				.isEqualTo("bin");
+			assertThat(validator.validate(request("odd.e$x", "zip", null)).storedExtension()).isEqualTo("bin");
+		}
+
+	}
+
+	@Nested
+	class SourceOf {
+
+		@Test
+		void aRepackedArchiveWhoseContentIsThatArchiveKeepsItsFormat() {
+			ValidatedUpload upload = validator.validate(request("photos.zip", "7z", null));
+
+			assertThat(validator.sourceOf(upload, detected("application/zip"))).contains(Format.ZIP);
+		}
+
+		@Test
+		void aRepackedArchiveWhoseContentIsSomethingElseIsAContentMismatch() {
+			ValidatedUpload upload = validator.validate(request("photos.zip", "tar.gz", null));
+
+			assertProblem(() -> validator.sourceOf(upload, detected("text/plain")), 415, "content-mismatch");
+			assertProblem(() -> validator.sourceOf(upload, detected("application/x-7z-compressed")), 415,
+					"content-mismatch");
+		}
+
+		@Test
+		void anyOtherFilePackedIntoAnArchiveIsTakenAsItIs() {
+			ValidatedUpload named = validator.validate(request("song.mp3", "zip", null));
+			ValidatedUpload unknown = validator.validate(request("report.pdf", "zip", null));
+
+			assertThat(validator.sourceOf(named, detected("text/plain"))).contains(Format.MP3);
+			assertThat(validator.sourceOf(unknown, detected("application/pdf"))).isEmpty();
+		}
+
+		@Test
+		void mediaWhoseContentIsNoMediaIsAContentMismatch() {
+			ValidatedUpload upload = validator.validate(request("song.mp3", "ogg", null));
+
+			assertProblem(() -> validator.sourceOf(upload, detected("text/plain")), 415, "content-mismatch");
+			assertProblem(() -> validator.sourceOf(upload, detected("application/zip")), 415, "content-mismatch");
+		}
+
+		@Test
+		void audioAndVideoAreOneFamilySoAnMp4HoldingAudioPasses() {
+			ValidatedUpload mp4 = validator.validate(request("talk.mp4", "mp3", null));
+			ValidatedUpload mp3 = validator.validate(request("song.mp3", "wav", null));
+
+			assertThat(validator.sourceOf(mp4, detected("audio/mp4"))).contains(Format.MP4);
+			assertThat(validator.sourceOf(mp3, detected("audio/mpeg"))).contains(Format.MP3);
+		}
+
+		@Test
+		void anImageNamedAsAudioIsAContentMismatch() {
+			ValidatedUpload upload = validator.validate(request("song.mp3", "ogg", null));
+
+			ErrorResponseException problem = assertProblem(() -> validator.sourceOf(upload, detected("image/png")),
+					415, "content-mismatch");
+			assertThat(problem.getBody().getDetail()).contains("mp3").contains("image/png");
+		}
+
+		@Test
+		void aFileWithoutAKnownNameTakesTheDetectedFormat() {
+			ValidatedUpload upload = validator.validate(request("recording", "ogg", null));
+
+			assertThat(validator.sourceOf(upload, detected("audio/mpeg"))).contains(Format.MP3);
+		}
+
+		@Test
+		void aDetectedSourceThatCannotBecomeTheTargetIsAnUnsupportedConversion() {
+			ValidatedUpload upload = validator.validate(request("picture", "mp3", null));
+
+			ErrorResponseException problem = assertProblem(() -> validator.sourceOf(upload, detected("image/png")),
+					400, "unsupported-conversion");
+			assertThat(problem.getBody().getDetail()).contains("png").contains("mp3");
+		}
+
+	}
+
+	private static UploadRequest request(String name, String newFormat, String quality) {
+		return new UploadRequest(file(name, BYTES), newFormat, quality, null, null);
+	}
+
+	private static MockMultipartFile file(String name, byte[] content) {
+		return new MockMultipartFile("fileName", name, "application/octet-stream", content);
+	}
+
+	private static ContentInspector.Detected detected(String mimeType) {
+		return new ContentInspector.Detected(mimeType, Format.ofMimeType(mimeType));
+	}
+
+	private static ErrorResponseException assertProblem(ThrowingCallable call, int status, String slug) {
+		ErrorResponseException problem = catchThrowableOfType(ErrorResponseException.class, call);
+		assertThat(problem).as("a %s problem", slug).isNotNull();
+		assertThat(problem.getStatusCode().value()).isEqualTo(status);
+		assertThat(problem.getBody().getStatus()).isEqualTo(status);
+		assertThat(problem.getBody().getType()).hasToString("urn:cct:problem:" + slug);
+		return problem;
+	}
+
+}
