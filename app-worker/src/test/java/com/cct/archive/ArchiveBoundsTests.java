@@ -16,7 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.util.unit.DataSize;
 
 import com.cct.conversion.ConversionContext;
 import com.cct.conversion.ProcessScope;
@@ -151,6 +151,23 @@ class ArchiveBoundsTests {
 		}
 
 		@Test
+		void oldGnuSparseHeaderWithEndlessExtensions() throws Exception {
+			byte[] header = tarHeader("sparse.bin", 0, 'S');
+			// the old GNU format (its magic), where byte 482 says another sparse header follows
+			System.arraycopy("ustar  \u0000".getBytes(StandardCharsets.US_ASCII), 0, header, 257, 8);
+			header[482] = 1;
+			byte[] extension = new byte[512];
+			extension[504] = 1;
+			assertRefusedWithinBudget("tar.gz", path -> tarGz(path, tar -> {
+				tar.write(HostileInputs.withChecksum(header));
+				for (int i = 0; i < 20_000; i++) {
+					tar.write(extension);
+				}
+				tar.write(new byte[1024]);
+			}), "headers take more than 4 MB");
+		}
+
+		@Test
 		void gzipMemberNameOfSixteenMegabytes() throws Exception {
 			assertRefusedWithinBudget("tar.gz", path -> HostileInputs.tarGzWithLongGzipName(path, 16 * 1024 * 1024),
 					"gzip header (its file name or comment) is longer than 256 KB");
@@ -239,7 +256,7 @@ class ArchiveBoundsTests {
 			storage.createFolder(task);
 			HostileInputs.zipWithDirectory(storage.original(task), 3, 3);
 			// three records, each naming the one stored file under another name
-			Path result = convert(task, new ArchiveSettings(org.springframework.util.unit.DataSize.ofGigabytes(2), 3, 100));
+			Path result = convert(task, new ArchiveSettings(DataSize.ofGigabytes(2), 3, 100));
 
 			Path unpacked = work.resolve("unpacked");
 			extractWithSystemTool(Format.TAR_GZ, result, unpacked);
@@ -362,10 +379,6 @@ class ArchiveBoundsTests {
 		return new ConversionContext(task, this.storage.original(task), this.storage.newTempFile(task, extension),
 				this.storage, progress -> {
 				}, new ProcessScope(task.id(), Duration.ofMinutes(5)));
-	}
-
-	static byte[] bytes(String text) throws IOException {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

@@ -37,6 +37,11 @@ final class HostileInputs {
 		octal(block, 136, 12, 1_700_000_000L);
 		block[156] = (byte) type;
 		System.arraycopy("ustar\u000000".getBytes(StandardCharsets.US_ASCII), 0, block, 257, 8);
+		return withChecksum(block);
+	}
+
+	/** The header block with its checksum field computed again, after a change. */
+	static byte[] withChecksum(byte[] block) {
 		Arrays.fill(block, 148, 156, (byte) ' ');
 		long sum = 0;
 		for (byte b : block) {
