@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -46,6 +45,11 @@ final class ArchiveReader {
 	// a zip's central directory and local headers, read when it opens; generous for real names
 	private static final long DIRECTORY_BYTES_PER_ENTRY = 2048;
 
+	// what SevenZFile estimates a listed entry needs (about 210 bytes, with a folder of its own 400), with room
+	private static final long HEADER_BYTES_PER_ENTRY = 512;
+
+	private static final long HEADER_BASE_KIB = 4 * 1024;
+
 	private static final int UNIX_TYPE = 0170000;
 
 	private static final int UNIX_FILE = 0100000;
@@ -70,7 +74,7 @@ final class ArchiveReader {
 			try {
 				switch (format) {
 					case ZIP -> readZip(channel, extraction);
-					case SEVEN_Z -> readSevenZ(channel, extraction);
+					case SEVEN_Z -> readSevenZ(archive, channel, extraction);
 					default -> readTar(format, channel, extraction);
 				}
 			}
@@ -89,6 +93,8 @@ final class ArchiveReader {
 
 	private static void readZip(TrackedChannel channel, Extraction extraction)
 			throws IOException, InterruptedException {
+		ZipDirectoryCheck.check(channel, extraction.maxEntries(), extraction::tooManyEntries);
+		channel.position(0);
 		channel.limitReadsTo(extraction.maxEntries() * DIRECTORY_BYTES_PER_ENTRY + 64 * 1024);
 		try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(channel).get()) {
 			channel.unlimited();
@@ -122,17 +128,18 @@ final class ArchiveReader {
 		}
 	}
 
-	private static void readSevenZ(TrackedChannel channel, Extraction extraction)
+	private static void readSevenZ(Path archive, TrackedChannel channel, Extraction extraction)
 			throws IOException, InterruptedException {
+		long headerCodersKiB = SevenZHeaderCheck.check(channel);
+		if (headerCodersKiB > MEMORY_LIMIT_KIB) {
+			throw needsMoreMemory();
+		}
+		probeSevenZ(archive, headerCodersKiB, extraction);
+		channel.position(0);
 		try (SevenZFile sevenZ = SevenZFile.builder()
 			.setSeekableByteChannel(channel)
 			.setMaxMemoryLimitKiB(MEMORY_LIMIT_KIB)
 			.get()) {
-			long declared = 0;
-			for (SevenZArchiveEntry ignored : sevenZ.getEntries()) {
-				declared++;
-			}
-			extraction.expectEntries(declared);
 			InputStream current = new SevenZEntryStream(sevenZ);
 			SevenZArchiveEntry entry;
 			while ((entry = sevenZ.getNextEntry()) != null) {
@@ -162,14 +169,48 @@ final class ArchiveReader {
 		}
 	}
 
+	/**
+	 * Opens the archive once with only as much memory as its header coders declare plus what the
+	 * header of {@code maxEntries} entries needs. {@code SevenZFile} estimates what the listed entries
+	 * will take before it builds them and refuses an estimate over its limit; the limit that the
+	 * entries' data needs (dictionaries of up to {@value #MEMORY_LIMIT_KIB} KiB) would let a header
+	 * that lists a million empty entries through, costing hundreds of MB before they are counted.
+	 */
+	private static void probeSevenZ(Path archive, long headerCodersKiB, Extraction extraction) throws IOException {
+		int limitKiB = (int) Math.min(MEMORY_LIMIT_KIB,
+				headerCodersKiB + HEADER_BASE_KIB + extraction.maxEntries() * HEADER_BYTES_PER_ENTRY / 1024);
+		try (TrackedChannel probe = TrackedChannel.open(archive);
+				SevenZFile sevenZ = SevenZFile.builder()
+					.setSeekableByteChannel(probe)
+					.setMaxMemoryLimitKiB(limitKiB)
+					.get()) {
+			long declared = 0;
+			for (SevenZArchiveEntry ignored : sevenZ.getEntries()) {
+				declared++;
+			}
+			extraction.expectEntries(declared);
+		}
+		catch (MemoryLimitException ex) {
+			if (ex.getMemoryNeededInKb() > MEMORY_LIMIT_KIB) {
+				throw needsMoreMemory();
+			}
+			throw extraction.tooManyEntries();
+		}
+	}
+
 	private static void readTar(Format format, TrackedChannel channel, Extraction extraction)
 			throws IOException, InterruptedException {
 		InputStream compressed = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
 		InputStream plain = switch (format) {
-			case TAR_GZ -> GzipCompressorInputStream.builder()
-				.setInputStream(compressed)
-				.setDecompressConcatenated(true)
-				.get();
+			case TAR_GZ -> {
+				GzipHeaderGuard guarded = new GzipHeaderGuard(compressed);
+				yield GzipCompressorInputStream.builder()
+					.setInputStream(guarded)
+					.setDecompressConcatenated(true)
+					.setOnMemberStart(gzip -> guarded.memberStarted())
+					.setOnMemberEnd(gzip -> guarded.memberEnded())
+					.get();
+			}
 			case TAR_BZ2 -> new BZip2CompressorInputStream(compressed, true);
 			case TAR_XZ -> XZCompressorInputStream.builder()
 				.setInputStream(compressed)
@@ -179,7 +220,7 @@ final class ArchiveReader {
 			default -> throw new IllegalStateException("not a tar format: " + format);
 		};
 		InputStream capped = new CappedInputStream(plain, extraction.streamLimit(), extraction::overLimit);
-		try (TarArchiveInputStream tar = new TarArchiveInputStream(capped, StandardCharsets.UTF_8.name())) {
+		try (TarArchiveInputStream tar = BoundedTarInputStream.over(capped)) {
 			TarArchiveEntry entry;
 			while ((entry = tar.getNextEntry()) != null) {
 				extraction.countEntry();
@@ -211,7 +252,7 @@ final class ArchiveReader {
 			return extraction.tooManyEntries();
 		}
 		if (causedBy(ex, MemoryLimitException.class)) {
-			return new RejectedInputException("The archive needs more memory to unpack than this service allows.");
+			return needsMoreMemory();
 		}
 		if (ex instanceof UnsupportedZipFeatureException) {
 			return new RejectedInputException("The archive uses a zip feature this service cannot read.");
@@ -232,6 +273,10 @@ final class ArchiveReader {
 			}
 		}
 		return false;
+	}
+
+	private static RejectedInputException needsMoreMemory() {
+		return new RejectedInputException("The archive needs more memory to unpack than this service allows.");
 	}
 
 	private static RejectedInputException encrypted() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ final class Extraction {
 	static final double SHARE = 0.5;
 
 	private static final int BUFFER_SIZE = 64 * 1024;
+
+	// Linux's PATH_MAX is 4096 bytes with the terminating zero; some room is left for the writers' own names
+	static final int MAX_PATH_BYTES = 4000;
 
 	// room for tar headers, padding and long names around the entries' own bytes
 	private static final long HEADER_BYTES_PER_ENTRY = 2048;
@@ -192,6 +196,12 @@ final class Extraction {
 		if (!path.startsWith(this.root) || path.equals(this.root)) {
 			throw new RejectedInputException("The archive entry '" + EntryNames.display(rawName)
 					+ "' points outside the archive; archives with such entries are refused.");
+		}
+		if (path.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+			// the file system would refuse it (PATH_MAX), which would look like a storage failure and be retried
+			throw new RejectedInputException("The archive entry '" + EntryNames.display(rawName)
+					+ "' is nested too deep to unpack (its path would be longer than " + MAX_PATH_BYTES
+					+ " bytes); it was refused.");
 		}
 		return path;
 	}
