@@ -24,7 +24,9 @@ public enum Format {
 	WMV("wmv", MediaKind.VIDEO, aka(), mimes("video/x-ms-wmv", "video/x-ms-asf", "application/vnd.ms-asf"),
 			readBy(Demuxers.ASF), "asf"),
 	MOV("mov", MediaKind.VIDEO, aka(), mimes("video/quicktime"), readBy(Demuxers.MOV), "mov"),
-	MKV("mkv", MediaKind.VIDEO, aka(), mimes("video/x-matroska"), readBy(Demuxers.MATROSKA), "matroska"),
+	// Tika reports WebM and Matroska files alike as application/x-matroska; a .webm stays webm by its name
+	MKV("mkv", MediaKind.VIDEO, aka(), mimes("video/x-matroska", "application/x-matroska"), readBy(Demuxers.MATROSKA),
+			"matroska"),
 
 	MP3("mp3", MediaKind.AUDIO, aka(), mimes("audio/mpeg"), readBy("mp3"), "mp3"),
 	AAC("aac", MediaKind.AUDIO, aka("acc"), mimes("audio/x-aac", "audio/aac"), readBy("aac"), "adts"),

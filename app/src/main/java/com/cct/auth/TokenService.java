@@ -51,11 +51,11 @@ class TokenService {
 	TokenService(JwtSettings settings, Environment environment, Clock clock) {
 		this.clock = clock;
 		this.algorithm = Algorithm.HMAC256(secret(settings.secret(), environment));
-		this.verifier = JWT.require(this.algorithm)
+		// expiry is judged by the same clock that issues tokens
+		this.verifier = ((JWTVerifier.BaseVerification) JWT.require(this.algorithm)
 			.withIssuer(ISSUER)
 			.withClaimPresence("exp")
-			.withClaimPresence("sub")
-			.build();
+			.withClaimPresence("sub")).build(clock);
 		this.ttl = settings.ttl();
 	}
 

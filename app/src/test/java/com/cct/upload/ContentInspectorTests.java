@@ -17,7 +17,6 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,13 +67,11 @@ class ContentInspectorTests {
 	}
 
 	@Test
-	@Disabled("bug in Format: tika-core reports WebM and Matroska as application/x-matroska, which no format lists")
 	void aWebmIsVideo() throws Exception {
 		assertThat(inspectMedia("clip.webm").format()).get().extracting(Format::kind).isEqualTo(MediaKind.VIDEO);
 	}
 
 	@Test
-	@Disabled("bug in Format: tika-core reports WebM and Matroska as application/x-matroska, which no format lists")
 	void anMkvIsVideo() throws Exception {
 		assertThat(inspectMedia("clip.mkv").format()).get().extracting(Format::kind).isEqualTo(MediaKind.VIDEO);
 	}
