@@ -18,13 +18,17 @@ import com.cct.format.Quality;
  * One upload and its conversion, with the rules of its lifecycle. {@code source} is empty for a
  * file of no known format (it can only be packed into an archive). {@code originalFile} and
  * {@code processedFile} are random single path segments chosen at upload time; they name the files
- * inside the task's folder and are the only handles clients use to download.
+ * inside the task's folder and are the only handles clients use to download. {@code crashes} counts
+ * the attempts whose worker died while running them.
  */
 @Table("tasks")
 public record Task(@Id UUID id, UUID userId, String fileName, @Column("original_format") Format source,
 		@Column("new_format") Format target, Quality quality, TaskStatus status, int progress, long sizeBytes,
 		Long processedSizeBytes, String originalFile, String processedFile, String error, boolean notifyOwner,
-		String idempotencyKey, Instant createdAt, Instant startedAt, Instant finishedAt) {
+		String idempotencyKey, Instant createdAt, Instant startedAt, Instant finishedAt, int crashes) {
+
+	/** A task that took its converter down this often is failed rather than tried again. */
+	public static final int MAX_CRASHES = 2;
 
 	public Task {
 		Assert.notNull(id, "a task has an id");
@@ -41,7 +45,7 @@ public record Task(@Id UUID id, UUID userId, String fileName, @Column("original_
 			long sizeBytes, String originalFile, String processedFile, boolean notifyOwner, String idempotencyKey,
 			Instant createdAt) {
 		return new Task(id, userId, fileName, source, target, quality, TaskStatus.UPLOADED, 0, sizeBytes, null,
-				originalFile, processedFile, null, notifyOwner, idempotencyKey, createdAt, null, null);
+				originalFile, processedFile, null, notifyOwner, idempotencyKey, createdAt, null, null, 0);
 	}
 
 	public boolean isOwnedBy(UUID user) {
@@ -68,6 +72,11 @@ public record Task(@Id UUID id, UUID userId, String fileName, @Column("original_
 		return this.notifyOwner && (this.status == TaskStatus.PROCESSED || this.status == TaskStatus.FAILED);
 	}
 
+	/** Whether its worker died running it so often that it must not be handed to another. */
+	public boolean crashedTooOften() {
+		return this.crashes >= MAX_CRASHES;
+	}
+
 	/** What the worker does for this task. */
 	public Operation operation() {
 		return ConversionMatrix.operation(Optional.ofNullable(this.source), this.target).orElseThrow();
@@ -83,7 +92,7 @@ public record Task(@Id UUID id, UUID userId, String fileName, @Column("original_
 
 	public Task withProgress(int value) {
 		return new Task(id, userId, fileName, source, target, quality, status, value, sizeBytes, processedSizeBytes,
-				originalFile, processedFile, error, notifyOwner, idempotencyKey, createdAt, startedAt, finishedAt);
+				originalFile, processedFile, error, notifyOwner, idempotencyKey, createdAt, startedAt, finishedAt, crashes);
 	}
 
 }

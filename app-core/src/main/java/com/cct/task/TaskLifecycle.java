@@ -83,6 +83,14 @@ public class TaskLifecycle {
 		return published(this.tasks.markProcessing(id, this.clock.instant()));
 	}
 
+	/**
+	 * The worker's attempt ended without an outcome (an error JobRunr retries, an interruption by a
+	 * stopping server): the worker is alive, so the next start is not counted as a crash.
+	 */
+	public void attemptStopped(UUID id) {
+		this.tasks.closeAttempt(id);
+	}
+
 	/** Publishes progress; the caller throttles. */
 	public void progress(Task running, int percent) {
 		if (percent % DATABASE_PROGRESS_STEP == 0) {

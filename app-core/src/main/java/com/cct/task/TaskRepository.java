@@ -45,9 +45,15 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 	List<Task> findCreatedBefore(Instant before, int max);
 
 	@Query("""
-			update tasks set status = 'processing', progress = 0, error = null, started_at = :now, finished_at = null
+			update tasks set status = 'processing', progress = 0, error = null, started_at = :now, finished_at = null,
+			crashes = crashes + (case when status = 'processing' and attempt_open then 1 else 0 end), attempt_open = true
 			where id = :id and status in ('uploaded', 'processing') returning *""")
 	Optional<Task> markProcessing(UUID id, Instant now);
+
+	/** The worker's attempt ended without an outcome (an error to retry, an interruption): no crash. */
+	@Modifying
+	@Query("update tasks set attempt_open = false where id = :id and attempt_open")
+	int closeAttempt(UUID id);
 
 	@Modifying
 	@Query("update tasks set progress = :progress where id = :id and status = 'processing' and progress < :progress")
@@ -55,26 +61,26 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 
 	@Query("""
 			update tasks set status = 'processed', progress = 100, processed_size_bytes = :size, error = null,
-			finished_at = :now where id = :id and status = 'processing' returning *""")
+			finished_at = :now, attempt_open = false where id = :id and status = 'processing' returning *""")
 	Optional<Task> markProcessed(UUID id, long size, Instant now);
 
 	@Query("""
-			update tasks set status = 'failed', error = :reason, finished_at = :now
+			update tasks set status = 'failed', error = :reason, finished_at = :now, attempt_open = false
 			where id = :id and status in ('uploaded', 'processing') returning *""")
 	Optional<Task> markFailed(UUID id, String reason, Instant now);
 
 	@Query("""
-			update tasks set status = 'cancelled', finished_at = :now
+			update tasks set status = 'cancelled', finished_at = :now, attempt_open = false
 			where id = :id and status in ('uploaded', 'processing') returning *""")
 	Optional<Task> markCancelled(UUID id, Instant now);
 
 	@Query("""
 			update tasks set status = 'uploaded', progress = 0, error = null, started_at = null, finished_at = null,
-			processed_size_bytes = null where id = :id and status in ('failed', 'cancelled') returning *""")
+			processed_size_bytes = null, crashes = 0 where id = :id and status in ('failed', 'cancelled') returning *""")
 	Optional<Task> markForRetry(UUID id);
 
 	@Query("""
-			update tasks set status = 'uploaded', progress = 0, started_at = null
+			update tasks set status = 'uploaded', progress = 0, started_at = null, attempt_open = false
 			where id = :id and status = 'processing' returning *""")
 	Optional<Task> markRequeued(UUID id);
 

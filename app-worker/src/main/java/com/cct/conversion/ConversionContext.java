@@ -1,10 +1,13 @@
 package com.cct.conversion;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.DoubleConsumer;
 
 import com.cct.storage.FileStorage;
+import com.cct.system.Texts;
 import com.cct.task.Task;
 
 /**
@@ -69,6 +72,23 @@ public final class ConversionContext {
 		if (this.processes.isExpired()) {
 			throw new DeadlineExceededException(this.processes.limit());
 		}
+	}
+
+	/**
+	 * Throws when the output reached the ceiling of a result: a process writing it was stopped there
+	 * (or would have been), so what is on disk is not the whole result.
+	 */
+	public void checkOutputSize() throws IOException {
+		long limit = this.processes.maxOutputBytes();
+		if (Files.isRegularFile(this.output) && Files.size(this.output) >= limit) {
+			Files.deleteIfExists(this.output);
+			throw new RejectedInputException("The result would be larger than the limit of " + Texts.bytes(limit) + ".");
+		}
+	}
+
+	/** Lowers the ceiling of the result (e.g. relative to the input), never beyond the configured one. */
+	public void limitOutputTo(long bytes) {
+		this.processes.limitOutputTo(bytes);
 	}
 
 	/** Tightens the deadline once the input is known (e.g. from its duration), never beyond the ceiling. */

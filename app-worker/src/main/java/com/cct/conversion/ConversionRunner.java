@@ -34,6 +34,8 @@ class ConversionRunner implements ConversionJob {
 
 	private static final Logger log = LoggerFactory.getLogger(ConversionRunner.class);
 
+	static final String CRASHED = "This file made the converter crash; it was not retried.";
+
 	private final TaskRepository tasks;
 
 	private final TaskLifecycle lifecycle;
@@ -74,7 +76,26 @@ class ConversionRunner implements ConversionJob {
 			return;
 		}
 		Task task = started.get();
-		this.metrics.pickedUp(stored.get());
+		if (task.crashedTooOften()) {
+			log.warn("Task {} crashed its converter {} times; failing it instead of trying again", taskId, task.crashes());
+			this.lifecycle.fail(taskId, CRASHED);
+			return;
+		}
+		boolean finished = false;
+		try {
+			finished = run(task, stored.get());
+		}
+		finally {
+			if (!finished) {
+				this.lifecycle.attemptStopped(taskId);
+			}
+		}
+	}
+
+	/** Converts the started task; true once its result is in place (or another actor ended it). */
+	private boolean run(Task task, Task stored) throws Exception {
+		UUID taskId = task.id();
+		this.metrics.pickedUp(stored);
 		Instant began = this.clock.instant();
 		// leftovers of an attempt that died with its worker
 		this.storage.deleteTemporaries(task);
@@ -95,8 +116,10 @@ class ConversionRunner implements ConversionJob {
 					scope);
 			converter.convert(context);
 			context.checkpoint();
+			context.checkOutputSize();
 			finish(task, output);
 			this.metrics.converted(task, "processed", took(began), Files.size(this.storage.processed(task)));
+			return true;
 		}
 		catch (InterruptedException ex) {
 			failIfExpired(scope, task, began);
@@ -107,6 +130,7 @@ class ConversionRunner implements ConversionJob {
 				Thread.currentThread().interrupt();
 				throw ex;
 			}
+			return false;
 		}
 		catch (RejectedInputException | DeadlineExceededException ex) {
 			fail(task, began, ex instanceof DeadlineExceededException ? "timeout" : "rejected");
@@ -115,7 +139,7 @@ class ConversionRunner implements ConversionJob {
 		catch (Exception ex) {
 			if (scope.isCancelled()) {
 				log.info("Conversion of task {} cancelled", taskId);
-				return;
+				return false;
 			}
 			failIfExpired(scope, task, began);
 			fail(task, began, "error");

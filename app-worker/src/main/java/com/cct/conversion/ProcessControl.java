@@ -41,14 +41,17 @@ class ProcessControl {
 
 	private int ticks;
 
-	ProcessControl(TaskRepository tasks, Clock clock) {
+	private final ProcessJail jail;
+
+	ProcessControl(TaskRepository tasks, Clock clock, ConversionSettings settings) {
 		this.tasks = tasks;
 		this.clock = clock;
+		this.jail = ProcessJail.of(settings);
 		this.watchdog.scheduleWithFixedDelay(this::watch, 250, 250, TimeUnit.MILLISECONDS);
 	}
 
 	ProcessScope open(UUID taskId, Duration ceiling) {
-		ProcessScope scope = new ProcessScope(taskId, ceiling, this.clock);
+		ProcessScope scope = new ProcessScope(taskId, ceiling, this.clock, this.jail);
 		this.running.put(taskId, scope);
 		return scope;
 	}

@@ -3,32 +3,22 @@ package com.cct.conversion;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The external processes of one conversion. Every process is started here, with stdin closed, and
- * killed (with its children) when the conversion is cancelled, passes its deadline, is interrupted
- * or ends: no ffmpeg outlives its job.
+ * The external processes of one conversion. Every process is started here, in the conversion's
+ * {@link ProcessJail}, with stdin closed, and killed (with its children) when the conversion is
+ * cancelled, passes its deadline, is interrupted or ends: no ffmpeg outlives its job.
  */
 public final class ProcessScope implements AutoCloseable {
 
 	private static final File NO_INPUT = new File("/dev/null");
-
-	/**
-	 * util-linux's setpriv makes the kernel kill the process when the JVM dies, even by SIGKILL,
-	 * so a crashed worker leaves no ffmpeg behind. Used wherever it exists (Debian, Ubuntu images).
-	 */
-	private static final List<String> DIE_WITH_PARENT = Files.isExecutable(Path.of("/usr/bin/setpriv"))
-			? List.of("/usr/bin/setpriv", "--pdeathsig", "KILL") : List.of();
 
 	private final UUID taskId;
 
@@ -40,46 +30,76 @@ public final class ProcessScope implements AutoCloseable {
 
 	private final Clock clock;
 
+	private final ProcessJail jail;
+
 	private final Set<Process> processes = ConcurrentHashMap.newKeySet();
 
 	private volatile Duration limit;
+
+	private volatile long maxOutput;
 
 	private volatile boolean cancelled;
 
 	private volatile boolean closed;
 
 	public ProcessScope(UUID taskId, Duration ceiling, Clock clock) {
+		this(taskId, ceiling, clock, new ProcessJail(Long.MAX_VALUE, Long.MAX_VALUE, 1));
+	}
+
+	ProcessScope(UUID taskId, Duration ceiling, Clock clock, ProcessJail jail) {
 		this.clock = clock;
+		this.jail = jail;
 		this.taskId = taskId;
 		this.owner = Thread.currentThread();
 		this.started = this.clock.instant();
 		this.ceiling = ceiling;
 		this.limit = ceiling;
+		this.maxOutput = jail.maxFileBytes();
 	}
 
 	public UUID taskId() {
 		return this.taskId;
 	}
 
-	/** Starts a process whose standard output is read by the caller and whose errors go to a file. */
-	public Process startReadingOutput(List<String> command, Path errorLog) throws IOException {
-		return start(new ProcessBuilder(command).redirectOutput(Redirect.PIPE)
-			.redirectError(errorLog == null ? Redirect.DISCARD : Redirect.to(errorLog.toFile())));
+	/**
+	 * Starts a process whose standard output is read by the caller; the tail of its errors is kept
+	 * in {@code errors}, or they are discarded when it is null.
+	 */
+	public Process startReadingOutput(List<String> command, ErrorTail errors) throws IOException {
+		Process process = start(new ProcessBuilder(command).redirectOutput(Redirect.PIPE)
+			.redirectError(errors == null ? Redirect.DISCARD : Redirect.PIPE));
+		if (errors != null) {
+			errors.follow(process.getErrorStream());
+		}
+		return process;
 	}
 
 	private Process start(ProcessBuilder builder) throws IOException {
 		if (this.closed || this.cancelled) {
 			throw new IOException("conversion already ended");
 		}
-		List<String> command = new ArrayList<>(DIE_WITH_PARENT);
-		command.addAll(builder.command());
-		Process process = builder.command(command).redirectInput(NO_INPUT).start();
+		Duration left = Duration.between(this.clock.instant(), deadline());
+		builder.command(this.jail.wrap(builder.command(), left.isNegative() ? Duration.ZERO : left, this.maxOutput));
+		this.jail.clean(builder.environment());
+		Process process = builder.redirectInput(NO_INPUT).start();
 		this.processes.add(process);
 		process.onExit().thenRun(() -> this.processes.remove(process));
 		if (this.closed || this.cancelled) {
 			kill();
 		}
 		return process;
+	}
+
+	/** The largest file its processes may write: the ceiling of a result. */
+	public long maxOutputBytes() {
+		return this.maxOutput;
+	}
+
+	/** Lowers the ceiling of the result for processes started from now on; never raises it. */
+	void limitOutputTo(long bytes) {
+		if (bytes < this.maxOutput) {
+			this.maxOutput = bytes;
+		}
 	}
 
 	public boolean isCancelled() {

@@ -10,9 +10,11 @@ import net.bramp.ffmpeg.builder.FFmpegOutputBuilder;
 
 /**
  * The one place that builds ffmpeg commands. Every command reads a local file through the demuxer
- * the probe found ({@code -f}), with {@code -protocol_whitelist file} and {@code -nostdin}, bounded
- * threads, and writes one output whose muxer and codecs are fixed per target format. Quality maps
- * to CRF / quality scale / bitrate; the muxer is the target format's own (see {@link Format#muxer()}); {@code low} also scales video down to at most 480 lines.
+ * the probe found ({@code -f}), with {@code -protocol_whitelist file}, {@code -nostdin} and
+ * {@code -max_pixels} (decoders refuse frames larger than the limit, even when a stream grows
+ * after a small first frame), bounded threads, and writes one output with the target format's own
+ * muxer ({@link Format#muxer()}) and fixed codecs. Quality maps to CRF / quality scale / bitrate;
+ * {@code low} also scales video down to at most 480 lines.
  */
 final class FfmpegCommands {
 
@@ -20,11 +22,11 @@ final class FfmpegCommands {
 	}
 
 	static FFmpegBuilder convert(Path input, MediaInfo info, Format target, Quality quality, Path output,
-			int threads) {
+			int threads, long maxPixels) {
 		Quality q = quality == null ? Quality.MEDIUM : quality;
 		FFmpegBuilder builder = new FFmpegBuilder().setVerbosity(FFmpegBuilder.Verbosity.ERROR)
 			.overrideOutputFiles(true)
-			.addExtraArgs("-nostdin", "-nostats", "-protocol_whitelist", "file")
+			.addExtraArgs("-nostdin", "-nostats", "-protocol_whitelist", "file", "-max_pixels", Long.toString(maxPixels))
 			.setFormat(info.demuxer())
 			.setInput(input.toString());
 		FFmpegOutputBuilder out = builder.addOutput(output.toString())

@@ -2,23 +2,23 @@ package com.cct.media;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
+import com.cct.conversion.ErrorTail;
 import com.cct.conversion.ProcessScope;
 
 import net.bramp.ffmpeg.ProcessFunction;
 
 /**
  * How ffmpeg-cli-wrapper starts processes here: inside the current conversion's
- * {@link ProcessScope} (so the watchdog can kill them) with errors captured to a log file in the
- * task folder. Outside a conversion (the wrapper's start-up version check) a plain process is used.
+ * {@link ProcessScope} (so the watchdog can kill them, in its jail) with the tail of their errors
+ * kept. Outside a conversion (the wrapper's start-up version check) a plain process is used.
  */
 final class FfmpegProcesses implements ProcessFunction {
 
 	private static final ThreadLocal<Binding> CURRENT = new ThreadLocal<>();
 
-	record Binding(ProcessScope scope, Path errorLog) {
+	record Binding(ProcessScope scope, ErrorTail errors) {
 	}
 
 	interface IoAction<T> {
@@ -46,7 +46,7 @@ final class FfmpegProcesses implements ProcessFunction {
 				.start();
 		}
 		// the wrapper reads standard output until the process ends, so it must stay a pipe
-		return binding.scope().startReadingOutput(command, binding.errorLog());
+		return binding.scope().startReadingOutput(command, binding.errors());
 	}
 
 }

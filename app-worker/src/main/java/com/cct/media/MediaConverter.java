@@ -1,9 +1,7 @@
 package com.cct.media;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +11,7 @@ import org.springframework.stereotype.Component;
 
 import com.cct.conversion.ConversionContext;
 import com.cct.conversion.Converter;
+import com.cct.conversion.ErrorTail;
 import com.cct.conversion.RejectedInputException;
 import com.cct.format.ConversionMatrix.Operation;
 import com.cct.format.Format;
@@ -37,6 +36,9 @@ class MediaConverter implements Converter {
 	private final FFmpeg ffmpeg;
 
 	private final int threads;
+
+	/** What ffmpeg's image checks say when a frame is over {@code -max_pixels}. */
+	private static final String PIXEL_LIMIT_MARK = "exceeds specified max pixel count";
 
 	MediaConverter(FfmpegSettings settings, MediaProbe probe, JobRunrProperties jobRunr) throws IOException {
 		this.settings = settings;
@@ -65,13 +67,14 @@ class MediaConverter implements Converter {
 			throw new RejectedInputException("The file has no video track to convert.");
 		}
 		context.limitTo(deadlineFor(this.settings, info.durationSeconds()));
+		context.limitOutputTo(this.settings.outputLimitFor(Files.size(context.input())));
 		context.checkpoint();
 		FFmpegBuilder command = FfmpegCommands.convert(context.input(), info, target, task.quality(), context.output(),
-				this.threads);
-		Path errorLog = context.output().resolveSibling(context.output().getFileName() + ".log");
+				this.threads, this.settings.maxPixels());
+		ErrorTail errors = new ErrorTail();
 		double totalNanos = info.durationSeconds() * 1e9;
 		try {
-			FfmpegProcesses.within(new FfmpegProcesses.Binding(context.processes(), errorLog), () -> {
+			FfmpegProcesses.within(new FfmpegProcesses.Binding(context.processes(), errors), () -> {
 				this.ffmpeg.run(command, progress -> {
 					if (totalNanos > 0 && progress.out_time_ns > 0) {
 						context.progress(progress.out_time_ns / totalNanos);
@@ -82,11 +85,15 @@ class MediaConverter implements Converter {
 		}
 		catch (IOException | RuntimeException ex) {
 			context.checkpoint();
-			throw explain(errorLog);
+			context.checkOutputSize();
+			throw explain(errors.text());
 		}
 		context.checkpoint();
-		if (!Files.isRegularFile(context.output()) || Files.size(context.output()) == 0) {
-			throw explain(errorLog);
+		String log = errors.text();
+		// frames past the pixel limit were refused by the decoder: what was written is not the whole file
+		if (log.contains(PIXEL_LIMIT_MARK) || !Files.isRegularFile(context.output())
+				|| Files.size(context.output()) == 0) {
+			throw explain(log);
 		}
 	}
 
@@ -94,8 +101,11 @@ class MediaConverter implements Converter {
 	 * ffmpeg's last error line says what went wrong; resource trouble on our side is worth a retry,
 	 * anything else is about the input. File paths are cut out of the message.
 	 */
-	private static RuntimeException explain(Path errorLog) throws IOException {
-		String log = Files.exists(errorLog) ? Files.readString(errorLog, StandardCharsets.UTF_8) : "";
+	private RuntimeException explain(String log) throws IOException {
+		if (log.contains(PIXEL_LIMIT_MARK)) {
+			return new RejectedInputException("The picture has frames larger than the limit of " + this.settings.maxPixels()
+					+ " pixels; it was refused.");
+		}
 		String lower = log.toLowerCase(Locale.ROOT);
 		if (lower.contains("no space left") || lower.contains("cannot allocate memory")
 				|| lower.contains("resource temporarily unavailable")) {

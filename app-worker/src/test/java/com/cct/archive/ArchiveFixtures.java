@@ -37,7 +37,7 @@ final class ArchiveFixtures {
 				Format.fromId(newFormat).orElseThrow(), null,
 				TaskStatus.PROCESSING, 0, 0, null, FileStorage.newStoredName(originalExtension),
 				FileStorage.newStoredName(Format.fromId(newFormat).orElseThrow().extension()), null, false, null,
-				Instant.now(), Instant.now(), null);
+				Instant.now(), Instant.now(), null, 0);
 	}
 
 	static byte[] randomBytes(int size, long seed) {

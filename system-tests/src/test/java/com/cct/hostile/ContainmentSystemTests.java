@@ -1,0 +1,201 @@
+package com.cct.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.cct.support.Api;
+import com.cct.support.Media;
+import com.cct.support.Ports;
+import com.cct.support.ServiceProcess;
+import com.cct.support.Tasks;
+import com.cct.support.TestStack;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One upload must not crash, starve or fill a worker. A stack of its own (its worker is killed on
+ * purpose), with a small result ceiling and a short orphan timeout: a video whose frames grow
+ * after a tiny first one, a few kilobytes of declared silence that would decode to a huge file, the
+ * jail every ffmpeg runs in, and a file that keeps taking its worker down.
+ */
+class ContainmentSystemTests {
+
+	private static final String CEILING = "100MB";
+
+	private static TestStack stack;
+
+	private static Api api;
+
+	private static Api.User user;
+
+	private static final List<ServiceProcess> extraWorkers = new ArrayList<>();
+
+	@TempDir
+	static Path files;
+
+	@BeforeAll
+	static void start() {
+		stack = TestStack.isolated("containment", TestStack.SHARED_REDIS_PORT, TestStack.SHARED_PG_PORT,
+				Map.of("CCT_MAX_OUTPUT_SIZE", CEILING, "CCT_WORKER_COUNT", "1",
+						// a dead worker's jobs are orphans after 4 polls of 5 s instead of a minute
+						"JOBRUNR_BACKGROUNDJOBSERVER_SERVERTIMEOUTPOLLINTERVALMULTIPLICAND", "4"));
+		api = stack.api();
+		user = api.newUser();
+	}
+
+	@AfterAll
+	static void stop() {
+		extraWorkers.stream().filter(ServiceProcess::isAlive).forEach(worker -> worker.stop(Duration.ofSeconds(20)));
+		if (stack != null) {
+			stack.stop();
+		}
+	}
+
+	@Test
+	void aVideoWhoseFramesGrowPastThePixelLimitIsRefusedNotDecoded() throws Exception {
+		Path small = Media.ffmpeg(files.resolve("small.h264"), "-f", "lavfi", "-i", "color=gray:s=64x64:d=1:r=5",
+				"-c:v", "libx264", "-preset", "ultrafast", "-f", "h264");
+		Path huge = Media.ffmpeg(files.resolve("huge.h264"), "-f", "lavfi", "-i", "color=gray:s=8192x8192:d=0.2:r=5",
+				"-c:v", "libx264", "-preset", "ultrafast", "-f", "h264");
+		Path joined = files.resolve("joined.h264");
+		Files.write(joined, concat(Files.readAllBytes(small), Files.readAllBytes(huge)));
+		// the container's header speaks of the first stream only: 64x64
+		Path video = Media.ffmpeg(files.resolve("growing.mp4"), "-f", "h264", "-i", joined.toString(), "-c", "copy");
+		assertThat(Files.size(video)).isLessThan(1_000_000);
+		long workerPid = worker().pid();
+
+		JsonNode failed = convert(video, "webm");
+
+		assertThat(failed.get("status").asText()).isEqualTo("failed");
+		assertThat(failed.get("error").asText()).contains("larger than the limit").contains("pixels")
+			.doesNotContain("/").doesNotContain("Exception");
+		assertThat(worker().pid()).as("the same worker JVM").isEqualTo(workerPid);
+		System.out.println("[containment] growing video: worker VmHWM " + peakRssKb(workerPid) + " kB");
+		anOrdinaryTaskStillConverts();
+	}
+
+	@Test
+	void aResultOverTheCeilingFailsAndLeavesNoPartialFile() throws Exception {
+		// five minutes of 5.1 silence at 192 kHz: a few hundred KB of FLAC, 690 MB of WAV
+		Path silence = Media.ffmpeg(files.resolve("silence.flac"), "-f", "lavfi", "-i",
+				"anullsrc=channel_layout=5.1:sample_rate=192000", "-t", "300");
+		assertThat(Files.size(silence)).isLessThan(2_000_000);
+
+		JsonNode failed = convert(silence, "wav");
+
+		assertThat(failed.get("status").asText()).isEqualTo("failed");
+		assertThat(failed.get("error").asText()).isEqualTo("The result would be larger than the limit of 100 MB.");
+		try (var left = Files.list(stack.taskFolder(failed.get("id").asText()))) {
+			assertThat(left.map(path -> path.getFileName().toString()).collect(Collectors.toSet()))
+				.as("only the original is left").containsExactly(failed.get("originalFile").asText());
+		}
+		anOrdinaryTaskStillConverts();
+	}
+
+	@Test
+	void ffmpegRunsJailedWithoutTheWorkersSecrets() throws Exception {
+		Path hour = Media.hourOfAudio(files, "jail.flac");
+		String id = api.upload(user.token(), hour, "mp3").json().get("id").asText();
+		ProcessHandle ffmpeg = await("ffmpeg running").atMost(Duration.ofSeconds(60))
+			.until(() -> worker().ffmpegChildren().stream().findFirst(), found -> found.isPresent())
+			.orElseThrow();
+		try {
+			String environment = Files.readString(Path.of("/proc", Long.toString(ffmpeg.pid()), "environ"),
+					StandardCharsets.UTF_8);
+			assertThat(environment).doesNotContain("SPRING_").doesNotContain("CCT_").doesNotContain("JAVA")
+				.contains("PATH=");
+			String limits = Files.readString(Path.of("/proc", Long.toString(ffmpeg.pid()), "limits"));
+			assertThat(limitOf(limits, "Max address space")).isEqualTo(2L * 1024 * 1024 * 1024);
+			assertThat(limitOf(limits, "Max file size")).isLessThanOrEqualTo(100L * 1024 * 1024);
+			assertThat(limitOf(limits, "Max core file size")).isZero();
+			assertThat(limitOf(limits, "Max cpu time")).isPositive();
+			System.out.println("[containment] jailed ffmpeg VmHWM " + peakRssKb(ffmpeg.pid()) + " kB");
+		}
+		finally {
+			api.post("/api/tasks/" + id + "/cancel", user.token());
+		}
+		assertThat(Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(30)).get("status").asText())
+			.isEqualTo("cancelled");
+	}
+
+	@Test
+	void aFileThatKeepsKillingItsWorkerIsFailedAfterTheSecondCrash() throws Exception {
+		Path hour = Media.hourOfAudio(files, "poison.flac");
+		String id = api.upload(user.token(), hour, "mp3").json().get("id").asText();
+		for (int crash = 1; crash <= 2; crash++) {
+			ServiceProcess victim = await("ffmpeg running, crash " + crash).atMost(Duration.ofSeconds(180))
+				.until(ContainmentSystemTests::workerConverting, found -> found != null);
+			// the next worker is up before the victim dies, so it finds the orphan
+			ServiceProcess next = stack.startWorker(stack.database + "-worker-" + crash, Ports.free())
+				.awaitHealthy(Duration.ofSeconds(120));
+			extraWorkers.add(next);
+			victim.kill();
+		}
+		JsonNode failed = Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(180));
+		assertThat(failed.get("status").asText()).isEqualTo("failed");
+		assertThat(failed.get("error").asText()).isEqualTo("This file made the converter crash; it was not retried.");
+		anOrdinaryTaskStillConverts();
+	}
+
+	private static ServiceProcess workerConverting() {
+		List<ServiceProcess> workers = new ArrayList<>(extraWorkers);
+		workers.add(stack.worker());
+		return workers.stream().filter(ServiceProcess::isAlive).filter(w -> !w.ffmpegChildren().isEmpty()).findFirst()
+			.orElse(null);
+	}
+
+	/** A live worker of the stack (the first one may have been killed by the crash test). */
+	private static ServiceProcess worker() {
+		if (stack.worker().isAlive()) {
+			return stack.worker();
+		}
+		return extraWorkers.stream().filter(ServiceProcess::isAlive).findFirst().orElseThrow();
+	}
+
+	private static JsonNode convert(Path file, String target) {
+		String id = api.upload(user.token(), file, target).json().get("id").asText();
+		return Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(120));
+	}
+
+	private static void anOrdinaryTaskStillConverts() {
+		Path song = Media.audio(files, "ordinary-" + System.nanoTime() + ".wav", 1);
+		assertThat(convert(song, "mp3").get("status").asText()).isEqualTo("processed");
+	}
+
+	private static long limitOf(String limits, String name) {
+		String line = limits.lines().filter(l -> l.startsWith(name)).findFirst().orElseThrow();
+		String soft = line.substring(name.length()).trim().split("\\s+")[0];
+		return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+	}
+
+	private static long peakRssKb(long pid) throws IOException {
+		return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))
+			.stream()
+			.filter(line -> line.startsWith("VmHWM:"))
+			.map(line -> Long.parseLong(line.replaceAll("\\D", "")))
+			.findFirst()
+			.orElse(-1L);
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] both = new byte[first.length + second.length];
+		System.arraycopy(first, 0, both, 0, first.length);
+		System.arraycopy(second, 0, both, first.length, second.length);
+		return both;
+	}
+
+}
