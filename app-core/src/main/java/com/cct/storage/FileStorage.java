@@ -27,7 +27,7 @@ public class FileStorage {
 
 	static final String TEMP_PREFIX = ".part-";
 
-	private static final Pattern STORED_NAME = Pattern.compile("[0-9a-f]{32}\\.[0-9a-z]{1,4}(\\.[0-9a-z]{1,4})?");
+	private static final Pattern STORED_NAME = Pattern.compile("[0-9a-f]{32}\\.[0-9a-z]{1,8}(\\.[0-9a-z]{1,4})?");
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 

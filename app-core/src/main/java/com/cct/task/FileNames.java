@@ -37,7 +37,12 @@ public final class FileNames {
 		if (name.length() > MAX_LENGTH) {
 			int dot = name.lastIndexOf('.');
 			String ext = (dot > 0 && name.length() - dot <= 10) ? name.substring(dot) : "";
-			name = name.substring(0, MAX_LENGTH - ext.length()) + ext;
+			int cut = MAX_LENGTH - ext.length();
+			// never half of a character outside the basic plane (an emoji)
+			if (Character.isHighSurrogate(name.charAt(cut - 1))) {
+				cut--;
+			}
+			name = name.substring(0, cut) + ext;
 		}
 		return name;
 	}

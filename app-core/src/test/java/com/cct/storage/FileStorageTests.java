@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.cct.format.Format;
+import com.cct.task.FileNames;
 import com.cct.task.Task;
 
 class FileStorageTests {
@@ -70,7 +71,7 @@ class FileStorageTests {
 				"0123456789abcdef0123456789abcdef0.mp3", "0123456789abcdef0123456789abcdef",
 				"0123456789abcdef0123456789abcdef.", "0123456789abcdef0123456789abcdef.mp3/",
 				"../0123456789abcdef0123456789abcdef.mp3", "0123456789abcdef0123456789abcdef.a.b.c",
-				"0123456789abcdef0123456789abcdef.toolong", ".part-0123456789abcdef0123456789abcdef.mp3",
+				"0123456789abcdef0123456789abcdef.waytoolong", ".part-0123456789abcdef0123456789abcdef.mp3",
 				"0123456789abcdef0123456789abcdef.mp3\n", "0123456789abcdef0123456789abcdef.m p" })
 		void refusesAnythingElse(String name) {
 			assertThat(FileStorage.isStoredName(name)).isFalse();
@@ -243,4 +244,11 @@ class FileStorageTests {
 
 	}
 
+	@Test
+	void everyRawExtensionAnUploadMayKeepIsAStoredName() {
+		// a file of no known format keeps an extension of up to 8 characters (notes.markdown)
+		assertThat(FileStorage.isStoredName(FileStorage.newStoredName(FileNames.rawExtension("notes.markdown"))))
+			.isTrue();
+		assertThat(FileStorage.isStoredName(FileStorage.newStoredName("ipynb"))).isTrue();
+	}
 }

@@ -178,4 +178,10 @@ class FileNamesTests {
 
 	}
 
+	@Test
+	void neverCutsAnEmojiInHalfAtTheLengthLimit() {
+		String name = FileNames.displayName("a" + "\uD83D\uDE00".repeat(150));
+		assertThat(Character.isHighSurrogate(name.charAt(name.length() - 1))).isFalse();
+		assertThat(name.length()).isLessThanOrEqualTo(200);
+	}
 }

@@ -28,7 +28,7 @@ final class TaskFixtures {
 				"0123456789abcdef0123456789abcdef." + sourceExtension,
 				"fedcba9876543210fedcba9876543210." + target.extension(),
 				status == TaskStatus.FAILED ? "The file is damaged." : null, notifyOwner, "key-1", CREATED,
-				started ? CREATED.plus(2, ChronoUnit.SECONDS) : null, ended ? CREATED.plus(9, ChronoUnit.SECONDS) : null);
+				started ? CREATED.plus(2, ChronoUnit.SECONDS) : null, ended ? CREATED.plus(9, ChronoUnit.SECONDS) : null, 0);
 	}
 
 }

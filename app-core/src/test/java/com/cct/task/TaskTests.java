@@ -22,7 +22,7 @@ class TaskTests {
 	static Task with(UUID id, UUID userId, Format source, Format target, TaskStatus status, int progress) {
 		return new Task(id, userId, "a", source, target, null, status, progress, 1, null,
 				"0123456789abcdef0123456789abcdef.bin", "0123456789abcdef0123456789abcdef.zip", null, false, null,
-				Instant.now(), null, null);
+				Instant.now(), null, null, 0);
 	}
 
 	@Nested

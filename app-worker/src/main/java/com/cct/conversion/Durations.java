@@ -2,12 +2,13 @@ package com.cct.conversion;
 
 import java.time.Duration;
 
-final class Durations {
+/** Durations as people write them in messages: {@code 45 s}, {@code 30 min}, {@code 6 h}. */
+public final class Durations {
 
 	private Durations() {
 	}
 
-	static String readable(Duration duration) {
+	public static String readable(Duration duration) {
 		long seconds = Math.max(1, duration.toSeconds());
 		if (seconds < 120) {
 			return seconds + " s";

@@ -37,9 +37,6 @@ class MediaConverter implements Converter {
 
 	private final int threads;
 
-	/** What ffmpeg's image checks say when a frame is over {@code -max_pixels}. */
-	private static final String PIXEL_LIMIT_MARK = "exceeds specified max pixel count";
-
 	MediaConverter(FfmpegSettings settings, MediaProbe probe, JobRunrProperties jobRunr) throws IOException {
 		this.settings = settings;
 		this.probe = probe;
@@ -91,7 +88,7 @@ class MediaConverter implements Converter {
 		context.checkpoint();
 		String log = errors.text();
 		// frames past the pixel limit were refused by the decoder: what was written is not the whole file
-		if (log.contains(PIXEL_LIMIT_MARK) || !Files.isRegularFile(context.output())
+		if (log.contains(MediaProbe.PIXEL_LIMIT_MARK) || !Files.isRegularFile(context.output())
 				|| Files.size(context.output()) == 0) {
 			throw explain(log);
 		}
@@ -102,7 +99,7 @@ class MediaConverter implements Converter {
 	 * anything else is about the input. File paths are cut out of the message.
 	 */
 	private RuntimeException explain(String log) throws IOException {
-		if (log.contains(PIXEL_LIMIT_MARK)) {
+		if (log.contains(MediaProbe.PIXEL_LIMIT_MARK)) {
 			return new RejectedInputException("The picture has frames larger than the limit of " + this.settings.maxPixels()
 					+ " pixels; it was refused.");
 		}

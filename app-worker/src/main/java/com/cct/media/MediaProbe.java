@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
+import com.cct.conversion.Durations;
+import com.cct.conversion.ErrorTail;
 import com.cct.conversion.ProcessScope;
 import com.cct.conversion.RejectedInputException;
 import com.cct.format.Format;
@@ -25,6 +27,9 @@ import net.bramp.ffmpeg.probe.FFmpegStream;
 @Component
 class MediaProbe {
 
+	/** What ffmpeg's image checks say when a frame is over {@code -max_pixels}. */
+	static final String PIXEL_LIMIT_MARK = "exceeds specified max pixel count";
+
 	/** Demuxers for every format we read; nothing here follows references to other files. */
 	static final String DEMUXERS = String.join(",", Format.allDemuxers());
 
@@ -34,23 +39,25 @@ class MediaProbe {
 
 	MediaProbe(FfmpegSettings settings) {
 		this.settings = settings;
-		this.ffprobe = new FFprobe(settings.probePath(), command -> new FfmpegProcesses().run(sandboxed(command)));
+		this.ffprobe = new FFprobe(settings.probePath(),
+				command -> new FfmpegProcesses().run(sandboxed(command, settings.maxPixels())));
 	}
 
 	MediaInfo probe(Path input, MediaKind kind, ProcessScope scope) throws IOException {
 		FFmpegProbeResult result;
+		ErrorTail errors = new ErrorTail();
 		try {
-			result = FfmpegProcesses.within(new FfmpegProcesses.Binding(scope, null),
+			result = FfmpegProcesses.within(new FfmpegProcesses.Binding(scope, errors),
 					() -> this.ffprobe.probe(input.toString()));
 		}
 		catch (IOException | RuntimeException ex) {
 			if (scope.isCancelled() || scope.isExpired()) {
 				throw new IOException("probe stopped", ex);
 			}
-			throw unreadable(kind);
+			throw unreadable(kind, errors);
 		}
 		if (result == null || result.getError() != null || result.getFormat() == null) {
-			throw unreadable(kind);
+			throw unreadable(kind, errors);
 		}
 		return check(result, kind);
 	}
@@ -65,15 +72,18 @@ class MediaProbe {
 		boolean hasAudio = streams.stream().anyMatch(s -> s.codec_type == FFmpegStream.CodecType.AUDIO);
 		int width = video == null ? 0 : video.width;
 		int height = video == null ? 0 : video.height;
-		if (width > this.settings.maxDimension() || height > this.settings.maxDimension()
-				|| (long) width * height > this.settings.maxPixels()) {
+		if (width > this.settings.maxDimension() || height > this.settings.maxDimension()) {
 			throw new RejectedInputException("The picture is too large (" + width + "x" + height + "); the limit is "
 					+ this.settings.maxDimension() + " pixels a side.");
+		}
+		if ((long) width * height > this.settings.maxPixels()) {
+			throw new RejectedInputException("The picture is too large (" + width + "x" + height + "); the limit is "
+					+ this.settings.maxPixels() + " pixels.");
 		}
 		double duration = Double.isFinite(format.duration) ? format.duration : 0;
 		if (duration > this.settings.maxDuration().toSeconds()) {
 			throw new RejectedInputException("The file is too long; the limit is "
-					+ this.settings.maxDuration().toHours() + " hours.");
+					+ Durations.readable(this.settings.maxDuration()) + ".");
 		}
 		if (kind == MediaKind.IMAGE && (video == null || width <= 0 || height <= 0)) {
 			throw new RejectedInputException("The file holds no picture.");
@@ -85,16 +95,25 @@ class MediaProbe {
 		return new MediaInfo(demuxer, duration, video != null, hasAudio, width, height);
 	}
 
-	/** ffprobe may open local files only, through the allow-listed demuxers. */
-	static List<String> sandboxed(List<String> command) {
+	/**
+	 * ffprobe may open local files only, through the allow-listed demuxers, decoding no frame over the
+	 * pixel limit; its errors are printed (the wrapper asks for none) so a refusal can say why.
+	 */
+	static List<String> sandboxed(List<String> command, long maxPixels) {
 		List<String> args = new ArrayList<>(command);
 		if (args.size() > 1 && !args.contains("-version")) {
-			args.addAll(1, List.of("-protocol_whitelist", "file", "-format_whitelist", DEMUXERS));
+			args.addAll(1, List.of("-protocol_whitelist", "file", "-format_whitelist", DEMUXERS, "-max_pixels",
+					Long.toString(maxPixels)));
+			args.addAll(args.size() - 1, List.of("-v", "error"));
 		}
 		return args;
 	}
 
-	private static RejectedInputException unreadable(MediaKind kind) {
+	private RejectedInputException unreadable(MediaKind kind, ErrorTail errors) {
+		if (errors.text().contains(PIXEL_LIMIT_MARK)) {
+			return new RejectedInputException("The picture is too large: it has more than " + this.settings.maxPixels()
+					+ " pixels.");
+		}
 		return new RejectedInputException(
 				"The file could not be read as " + noun(kind) + ": it is damaged, truncated or not a supported format.");
 	}

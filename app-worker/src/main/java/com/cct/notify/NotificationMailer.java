@@ -56,8 +56,8 @@ class NotificationMailer implements NotificationJob {
 	@Override
 	public void notifyOwner(UUID taskId) {
 		Optional<Task> found = this.tasks.findById(taskId);
-		if (found.isEmpty() || !found.get().status().isFinal() || !found.get().notifyOwner()) {
-			log.info("No mail for task {}: it is gone, running again, or its owner opted out", taskId);
+		if (found.isEmpty() || !found.get().mailsOwner()) {
+			log.info("No mail for task {}: it is gone, running again, cancelled, or its owner opted out", taskId);
 			return;
 		}
 		Task task = found.get();

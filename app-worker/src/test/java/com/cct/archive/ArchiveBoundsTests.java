@@ -22,6 +22,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -375,10 +376,10 @@ class ArchiveBoundsTests {
 	}
 
 	private ConversionContext context(Task task) {
-		String extension = Format.fromId(task.newFormat()).orElseThrow().extension();
+		String extension = task.target().extension();
 		return new ConversionContext(task, this.storage.original(task), this.storage.newTempFile(task, extension),
 				this.storage, progress -> {
-				}, new ProcessScope(task.id(), Duration.ofMinutes(5)));
+				}, new ProcessScope(task.id(), Duration.ofMinutes(5), Clock.systemUTC()));
 	}
 
 }

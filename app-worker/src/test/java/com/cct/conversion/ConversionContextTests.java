@@ -44,7 +44,7 @@ class ConversionContextTests {
 		this.storage = new FileStorage(new StorageSettings(this.root));
 		this.task = new Task(UUID.randomUUID(), UUID.randomUUID(), "song.mp3", Format.MP3, Format.OGG, null,
 				TaskStatus.PROCESSING, 0, 10, null, FileStorage.newStoredName("mp3"), FileStorage.newStoredName("ogg"),
-				null, false, null, Instant.now(), Instant.now(), null);
+				null, false, null, Instant.now(), Instant.now(), null, 0);
 		this.scope = new ProcessScope(this.task.id(), Duration.ofMinutes(30), this.clock);
 		this.context = new ConversionContext(this.task, this.storage.original(this.task),
 				this.storage.newTempFile(this.task, "ogg"), this.storage, this.progress::add, this.scope);

@@ -86,12 +86,12 @@ class ProcessScopeTests {
 		}
 
 		@Test
-		void writesErrorsToTheLogFile(@TempDir Path dir) throws Exception {
-			Path log = dir.resolve("errors.log");
-			Process process = scope.startReadingOutput(List.of("sh", "-c", "echo out; echo broken >&2"), log);
+		void keepsTheTailOfTheErrors() throws Exception {
+			ErrorTail errors = new ErrorTail();
+			Process process = scope.startReadingOutput(List.of("sh", "-c", "echo out; echo broken >&2"), errors);
 			assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("out\n");
 			assertThat(process.waitFor(5, TimeUnit.SECONDS)).isTrue();
-			assertThat(Files.readString(log)).isEqualTo("broken\n");
+			assertThat(errors.text()).isEqualTo("broken\n");
 		}
 
 		@Test

@@ -78,7 +78,7 @@ class FfmpegCommandsTests {
 	}
 
 	static List<String> build(MediaInfo info, Format target, Quality quality) {
-		return FfmpegCommands.convert(INPUT, info, target, quality, OUTPUT, 3).build();
+		return FfmpegCommands.convert(INPUT, info, target, quality, OUTPUT, 3, 50_000_000).build();
 	}
 
 	static List<String> inputPart(List<String> args) {
@@ -241,7 +241,7 @@ class FfmpegCommandsTests {
 		static JsonNode convert(Path input, MediaInfo info, Format target, Quality quality) throws Exception {
 			Path output = dir.resolve("out-" + target.id() + "-" + quality.id() + "." + target.extension());
 			List<String> command = new ArrayList<>(List.of("ffmpeg"));
-			command.addAll(FfmpegCommands.convert(input, info, target, quality, output, 1).build());
+			command.addAll(FfmpegCommands.convert(input, info, target, quality, output, 1, 50_000_000).build());
 			MediaFixtures.run(command);
 			JsonNode result = probe(output, target.demuxers());
 			assertThat(result.get("format").get("format_name").asText()).isIn(target.demuxers());

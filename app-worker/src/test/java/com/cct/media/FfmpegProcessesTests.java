@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.cct.conversion.ErrorTail;
 import com.cct.conversion.ProcessScope;
 
 class FfmpegProcessesTests {
@@ -50,13 +51,13 @@ class FfmpegProcessesTests {
 	}
 
 	@Test
-	void withinAConversionErrorsGoToItsLog(@TempDir Path dir) throws Exception {
-		Path log = dir.resolve("ffmpeg.log");
-		Process process = FfmpegProcesses.within(new FfmpegProcesses.Binding(this.scope, log),
+	void withinAConversionTheTailOfTheErrorsIsKept() throws Exception {
+		ErrorTail errors = new ErrorTail();
+		Process process = FfmpegProcesses.within(new FfmpegProcesses.Binding(this.scope, errors),
 				() -> new FfmpegProcesses().run(SPEAKS_ON_BOTH));
 		String out = output(process);
 		assertThat(out).isEqualTo("out\n");
-		assertThat(Files.readString(log)).isEqualTo("err\n");
+		assertThat(errors.text()).isEqualTo("err\n");
 	}
 
 	@Test

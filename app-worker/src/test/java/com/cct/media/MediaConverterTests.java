@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 
 import com.cct.conversion.ConversionContext;
 import com.cct.conversion.ProcessScope;
@@ -33,7 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 class MediaConverterTests {
 
 	static final FfmpegSettings SETTINGS = new FfmpegSettings("ffmpeg", "ffprobe", 1, 8192, 50_000_000,
-			Duration.ofHours(6), Duration.ofSeconds(10), Duration.ofMinutes(2));
+			Duration.ofHours(6), Duration.ofSeconds(10), Duration.ofMinutes(2), 1000, DataSize.ofMegabytes(256));
 
 	static final Duration CEILING = Duration.ofMinutes(30);
 

@@ -134,7 +134,7 @@ final class MediaFixtures {
 	static Task task(String fileName, Format source, Format target, Quality quality) {
 		return new Task(UUID.randomUUID(), UUID.randomUUID(), fileName, source, target, quality, TaskStatus.PROCESSING,
 				0, 1, null, FileStorage.newStoredName(source == null ? "bin" : source.extension()),
-				FileStorage.newStoredName(target.extension()), null, false, null, Instant.now(), Instant.now(), null);
+				FileStorage.newStoredName(target.extension()), null, false, null, Instant.now(), Instant.now(), null, 0);
 	}
 
 	static void copy(Path from, Path to) throws IOException {

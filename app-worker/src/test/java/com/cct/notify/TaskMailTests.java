@@ -25,7 +25,7 @@ class TaskMailTests {
 		return new Task(UUID.randomUUID(), UUID.randomUUID(), fileName, source, target, null, status,
 				status == TaskStatus.PROCESSED ? 100 : 40, 10, status == TaskStatus.PROCESSED ? 5L : null,
 				FileStorage.newStoredName(source == null ? "pdf" : source.extension()),
-				FileStorage.newStoredName(target.extension()), error, true, null, now, now, now);
+				FileStorage.newStoredName(target.extension()), error, true, null, now, now, now, 0);
 	}
 
 	@Nested

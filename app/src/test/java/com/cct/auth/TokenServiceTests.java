@@ -69,7 +69,8 @@ class TokenServiceTests {
 			String expired = past.issue(alice.id(), "alice").token();
 
 			assertThat(tokens.verify(expired)).isEmpty();
-			assertThat(past.verify(expired)).isEmpty();
+			// expiry is judged by the service's own clock, for which the token is still fresh
+			assertThat(past.verify(expired)).isPresent();
 		}
 
 		@Test

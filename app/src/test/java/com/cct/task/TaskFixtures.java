@@ -37,14 +37,14 @@ public final class TaskFixtures {
 				status, progress, task.sizeBytes(), status == TaskStatus.PROCESSED ? 99L : null, task.originalFile(),
 				task.processedFile(), status == TaskStatus.FAILED ? "ffmpeg failed" : null, task.notifyOwner(),
 				task.idempotencyKey(), task.createdAt(), started ? CREATED.plusSeconds(1) : null,
-				finished ? CREATED.plusSeconds(5) : null);
+				finished ? CREATED.plusSeconds(5) : null, 0);
 	}
 
 	public static Task withQuality(Task task, Quality quality) {
 		return new Task(task.id(), task.userId(), task.fileName(), task.source(), task.target(), quality,
 				task.status(), task.progress(), task.sizeBytes(), task.processedSizeBytes(), task.originalFile(),
 				task.processedFile(), task.error(), task.notifyOwner(), task.idempotencyKey(), task.createdAt(),
-				task.startedAt(), task.finishedAt());
+				task.startedAt(), task.finishedAt(), task.crashes());
 	}
 
 }

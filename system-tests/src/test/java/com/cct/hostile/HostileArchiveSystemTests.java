@@ -21,15 +21,16 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.cct.support.Api;
 import com.cct.support.Jobs;
-import com.cct.support.OnSharedStack;
 import com.cct.support.ServiceProcess;
 import com.cct.support.Tasks;
+import com.cct.support.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -42,7 +43,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * reset before each case) is logged per case.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HostileArchiveSystemTests extends OnSharedStack {
+class HostileArchiveSystemTests {
+
+	private static TestStack stack;
+
+	private static Api api;
+
+	@TempDir
+	static Path files;
 
 	private static final List<String> JVM = List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
 			"-XX:TieredStopAtLevel=1");
@@ -55,6 +63,9 @@ class HostileArchiveSystemTests extends OnSharedStack {
 
 	@BeforeAll
 	static void replaceTheWorkerWithOneAtOneGigabyte() throws IOException {
+		// a stack of its own: its worker is replaced, and may be killed by a case that still works
+		stack = TestStack.isolated("hostilearchive");
+		api = stack.api();
 		stack.worker().stop(Duration.ofSeconds(70));
 		Path jar = Path.of("target", "stacks", "hostile-archive-jars", "app-worker.jar").toAbsolutePath();
 		Files.createDirectories(jar.getParent());
@@ -67,10 +78,14 @@ class HostileArchiveSystemTests extends OnSharedStack {
 	}
 
 	@AfterAll
-	static void restoreTheSharedWorker() {
+	static void stopTheStack() {
 		measurements.forEach(System.out::println);
-		worker.stop(Duration.ofSeconds(70));
-		stack.replaceWorker();
+		if (worker != null && worker.isAlive()) {
+			worker.stop(Duration.ofSeconds(70));
+		}
+		if (stack != null) {
+			stack.stop();
+		}
 	}
 
 	interface Input {
