@@ -1,7 +1,6 @@
 package com.cct.archive;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -306,7 +305,7 @@ final class ArchiveReader {
 	}
 
 	/** Stops a decompressed stream that grows past its bound, before anything buffers it. */
-	private static final class CappedInputStream extends FilterInputStream {
+	private static final class CappedInputStream extends MeteredInputStream {
 
 		private final long cap;
 
@@ -321,33 +320,7 @@ final class ArchiveReader {
 		}
 
 		@Override
-		public int read() throws IOException {
-			int read = super.read();
-			if (read >= 0) {
-				counted(1);
-			}
-			return read;
-		}
-
-		@Override
-		public int read(byte[] buffer, int offset, int length) throws IOException {
-			int read = this.in.read(buffer, offset, length);
-			if (read > 0) {
-				counted(read);
-			}
-			return read;
-		}
-
-		@Override
-		public long skip(long n) throws IOException {
-			long skipped = this.in.skip(n);
-			if (skipped > 0) {
-				counted(skipped);
-			}
-			return skipped;
-		}
-
-		private void counted(long bytes) {
+		void counted(long bytes) {
 			this.count += bytes;
 			if (this.count > this.cap) {
 				throw this.overflow.get();

@@ -26,8 +26,9 @@ import com.cct.conversion.ConversionContext;
 import com.cct.format.Format;
 
 /**
- * Writes entries into a new archive of the target kind, streaming each file from disk. Names are
- * already checked; the writers keep them as UTF-8 (zip's language flag, tar's PAX headers).
+ * Writes entries into a new archive of the target kind, streaming each file from disk, and stops as
+ * soon as the result crosses the ceiling of a result. Names are already checked; the writers keep
+ * them as UTF-8 (zip's language flag, tar's PAX headers).
  */
 final class ArchiveWriter {
 
@@ -46,6 +47,11 @@ final class ArchiveWriter {
 	private final byte[] buffer = new byte[BUFFER_SIZE];
 
 	private long doneBytes;
+
+	/** The result on disk is measured against the ceiling every this many bytes written. */
+	private static final long SIZE_CHECK_EVERY = 1024 * 1024;
+
+	private long nextSizeCheck = SIZE_CHECK_EVERY;
 
 	private ArchiveWriter(ConversionContext context, double progressFrom, long totalBytes) {
 		this.context = context;
@@ -155,6 +161,11 @@ final class ArchiveWriter {
 				this.context.checkpoint();
 				target.write(this.buffer, 0, read);
 				this.doneBytes += read;
+				if (this.doneBytes >= this.nextSizeCheck) {
+					// a result over CCT_MAX_OUTPUT_SIZE stops here, not after the whole archive is written
+					this.nextSizeCheck += SIZE_CHECK_EVERY;
+					this.context.checkOutputSize();
+				}
 				double done = Math.min(1, (double) this.doneBytes / this.totalBytes);
 				this.context.progress(this.progressFrom + (1 - this.progressFrom) * done);
 			}

@@ -1,7 +1,5 @@
 package com.cct.archive;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 
 import com.cct.conversion.RejectedInputException;
@@ -13,7 +11,7 @@ import com.cct.conversion.RejectedInputException;
  * member's header ends ({@link #memberStarted()}) and where the next one begins
  * ({@link #memberEnded()}); in between, only the deflated data and the trailer pass, unmetered.
  */
-final class GzipHeaderGuard extends FilterInputStream {
+final class GzipHeaderGuard extends MeteredInputStream {
 
 	/** The fixed fields, an extra field of at most 64 KB, and a name and comment of together 192 KB. */
 	static final int MAX_HEADER_BYTES = 256 * 1024;
@@ -38,33 +36,7 @@ final class GzipHeaderGuard extends FilterInputStream {
 	}
 
 	@Override
-	public int read() throws IOException {
-		int read = this.in.read();
-		if (read >= 0) {
-			counted(1);
-		}
-		return read;
-	}
-
-	@Override
-	public int read(byte[] buffer, int offset, int length) throws IOException {
-		int read = this.in.read(buffer, offset, length);
-		if (read > 0) {
-			counted(read);
-		}
-		return read;
-	}
-
-	@Override
-	public long skip(long n) throws IOException {
-		long skipped = this.in.skip(n);
-		if (skipped > 0) {
-			counted(skipped);
-		}
-		return skipped;
-	}
-
-	private void counted(long bytes) {
+	void counted(long bytes) {
 		if (!this.inHeader) {
 			return;
 		}

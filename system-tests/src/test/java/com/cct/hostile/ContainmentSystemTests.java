@@ -135,17 +135,28 @@ class ContainmentSystemTests {
 	@Test
 	void aFileThatKeepsKillingItsWorkerIsFailedAfterTheSecondCrash() throws Exception {
 		Path hour = Media.hourOfAudio(files, "poison.flac");
+		// a worker to take the job over is up before the upload, so the conversion cannot end first
+		extraWorkers.add(stack.startWorker(stack.database + "-worker-1", Ports.free()).awaitHealthy(Duration.ofSeconds(120)));
 		String id = api.upload(user.token(), hour, "mp3").json().get("id").asText();
 		for (int crash = 1; crash <= 2; crash++) {
 			ServiceProcess victim = await("ffmpeg running, crash " + crash).atMost(Duration.ofSeconds(180))
+				.pollInterval(Duration.ofMillis(100))
 				.until(ContainmentSystemTests::workerConverting, found -> found != null);
-			// the next worker is up before the victim dies, so it finds the orphan
-			ServiceProcess next = stack.startWorker(stack.database + "-worker-" + crash, Ports.free())
-				.awaitHealthy(Duration.ofSeconds(120));
-			extraWorkers.add(next);
+			System.out.println("[containment] crash " + crash + ": killing worker " + victim.pid() + " while it runs "
+					+ victim.ffmpegChildren());
 			victim.kill();
+			if (crash == 1) {
+				// a spare worker again, up before the orphan is handed on
+				extraWorkers.add(stack.startWorker(stack.database + "-worker-2", Ports.free())
+					.awaitHealthy(Duration.ofSeconds(120)));
+			}
 		}
 		JsonNode failed = Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(180));
+		try (var db = stack.database(); var crashes = db.createStatement()) {
+			var row = crashes.executeQuery("select crashes from tasks where id = '" + id + "'");
+			row.next();
+			System.out.println("[containment] crashes counted: " + row.getInt(1));
+		}
 		assertThat(failed.get("status").asText()).isEqualTo("failed");
 		assertThat(failed.get("error").asText()).isEqualTo("This file made the converter crash; it was not retried.");
 		anOrdinaryTaskStillConverts();
