@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -85,6 +88,36 @@ class ContainmentSystemTests {
 			.doesNotContain("/").doesNotContain("Exception");
 		assertThat(worker().pid()).as("the same worker JVM").isEqualTo(workerPid);
 		System.out.println("[containment] growing video: worker VmHWM " + peakRssKb(workerPid) + " kB");
+		anOrdinaryTaskStillConverts();
+	}
+
+	@Test
+	void tinyFilesDeclaringHugeCanvasesOrThousandsOfChannelsAreRefused() throws Exception {
+		long workerPid = worker().pid();
+		// a WAV header claiming 65535 channels over 4 KB of samples
+		ByteBuffer fmt = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+		fmt.putShort((short) 1).putShort((short) 65535).putInt(48000).putInt(48000 * 2 * 65535).putShort((short) -2)
+			.putShort((short) 16);
+		byte[] samples = new byte[4096];
+		ByteBuffer wav = ByteBuffer.allocate(44 + samples.length).order(ByteOrder.LITTLE_ENDIAN);
+		wav.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples.length)
+			.put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).put(fmt.array())
+			.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples.length).put(samples);
+		Path channels = Files.write(files.resolve("channels.wav"), wav.array());
+		// a GIF whose logical screen is 65535x65535 around a single pixel
+		ByteBuffer gif = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+		gif.put("GIF89a".getBytes(StandardCharsets.US_ASCII)).putShort((short) -1).putShort((short) -1)
+			.put(new byte[] { (byte) 0x80, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, ',' })
+			.putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1)
+			.put(new byte[] { 0, 2, 2, 0x44, 1, 0, ';' });
+		Path canvas = Files.write(files.resolve("canvas.gif"), Arrays.copyOf(gif.array(), gif.position()));
+
+		for (Path hostile : List.of(channels, canvas)) {
+			JsonNode failed = convert(hostile, hostile.toString().endsWith(".wav") ? "mp3" : "png");
+			assertThat(failed.get("status").asText()).as(hostile.getFileName().toString()).isEqualTo("failed");
+			assertThat(failed.get("error").asText()).isNotBlank().doesNotContain("/").doesNotContain("Exception");
+		}
+		assertThat(worker().pid()).isEqualTo(workerPid);
 		anOrdinaryTaskStillConverts();
 	}
 
