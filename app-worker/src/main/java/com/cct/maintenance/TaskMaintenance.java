@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 
 import org.jobrunr.jobs.annotations.Job;
-import org.jobrunr.jobs.annotations.Recurring;
 import org.jobrunr.jobs.states.StateName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,7 @@ import com.cct.task.TaskStatus;
  * Recurring JobRunr jobs that keep the task table and JobRunr in agreement, so no task is ever
  * stranded: a crash between a task's insert and its enqueue, a job deleted behind a task's back, or
  * a worker that died between a job's end and the task's update. And retention: old tasks go, with
- * their files.
+ * their files. Registered to recur by {@link RecurringJobs}.
  */
 @Component
 public class TaskMaintenance {
@@ -51,7 +50,6 @@ public class TaskMaintenance {
 		this.clock = clock;
 	}
 
-	@Recurring(id = "reconcile-tasks", interval = "PT30S")
 	@Job(name = "Reconcile tasks with their jobs", retries = 0)
 	public void reconcile() {
 		Instant now = this.clock.instant();
@@ -91,7 +89,6 @@ public class TaskMaintenance {
 		}
 	}
 
-	@Recurring(id = "task-retention", interval = "PT1H")
 	@Job(name = "Delete tasks past their retention", retries = 0)
 	public void applyRetention() {
 		if (this.settings.retention().isZero() || this.settings.retention().isNegative()) {

@@ -131,6 +131,21 @@ public final class TestStack {
 		this.worker.awaitHealthy(Duration.ofSeconds(120));
 	}
 
+	/** A worker JVM of this stack with some of its environment replaced (another database, say). */
+	public ServiceProcess startWorker(String name, int managementPort, Map<String, String> overrides) {
+		Map<String, String> env = workerEnvironment(managementPort);
+		env.putAll(overrides);
+		return new ServiceProcess(name, jar("cct.workerJar"), env, managementPort,
+				List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
+			.start();
+	}
+
+	/** An empty database on the machine's PostgreSQL; {@code name} is cct_<letters>_<pid>, so leftovers are swept. */
+	public static String freshDatabase(String name) {
+		recreateDatabase(SHARED_PG_PORT, name);
+		return "jdbc:postgresql://127.0.0.1:" + SHARED_PG_PORT + "/" + name;
+	}
+
 	/** Another worker JVM on the same database, Redis and storage (for crash and scale tests). */
 	public ServiceProcess startWorker(String name, int managementPort) {
 		return new ServiceProcess(name, jar("cct.workerJar"), workerEnvironment(managementPort), managementPort,
