@@ -75,12 +75,20 @@ class ApiSystemTests extends OnSharedStack {
 	@ParameterizedTest
 	@CsvSource({ "clip.mp4, mkv, video, h264", "clip.mp4, avi, video, mpeg4", "clip.mp4, mp3, audio, mp3",
 			"tone.wav, mp3, audio, mp3", "tone.wav, ogg, audio, vorbis", "tone.wav, acc, audio, aac",
-			"card.png, jpg, video, mjpeg", "card.png, webp, video, webp" })
+			"card.png, jpg, video, mjpeg", "card.png, webp, video, webp", "photo.jpg, png, video, png",
+			"photo.jpg, webp, video, webp", "clip.webm, mp4, video, h264", "clip.mkv, mp3, audio, mp3" })
 	void convertsMediaAndServesTheResult(String input, String target, String streamType, String codec) throws Exception {
 		Api.User user = api.newUser();
 		Path source = switch (input) {
 			case "clip.mp4" -> Media.video(files, "clip-" + target + ".mp4", 2);
 			case "tone.wav" -> Media.audio(files, "tone-" + target + ".wav", 2);
+			// a JPEG is read by its content, not sent to the image-sequence demuxer by its name
+			case "photo.jpg" -> Media.ffmpeg(files.resolve("photo-" + target + ".jpg"), "-f", "lavfi", "-i",
+					"testsrc=size=320x240", "-frames:v", "1");
+			// Tika calls WebM and Matroska both application/x-matroska
+			case "clip.webm", "clip.mkv" -> Media.ffmpeg(files.resolve("clip-" + target + input.substring(4)), "-f", "lavfi",
+					"-i", "testsrc=size=160x120:rate=10:duration=1", "-f", "lavfi", "-i", "sine=duration=1", "-shortest",
+					"-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus");
 			default -> Media.image(files, "card-" + target + ".png");
 		};
 		Api.Response created = api.upload(user.token(), source, target);

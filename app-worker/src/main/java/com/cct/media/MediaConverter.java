@@ -2,6 +2,7 @@ package com.cct.media;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +57,8 @@ class MediaConverter implements Converter {
 		Task task = context.task();
 		Format source = task.source();
 		Format target = task.target();
-		MediaInfo info = this.probe.probe(context.input(), source.kind(), context.processes());
+		Path input = withoutExtension(context);
+		MediaInfo info = this.probe.probe(input, source.kind(), context.processes());
 		if (target.kind() == MediaKind.AUDIO && !info.hasAudio()) {
 			throw new RejectedInputException("The file has no audio track to convert.");
 		}
@@ -66,7 +68,7 @@ class MediaConverter implements Converter {
 		context.limitTo(deadlineFor(this.settings, info.durationSeconds()));
 		context.limitOutputTo(this.settings.outputLimitFor(Files.size(context.input())));
 		context.checkpoint();
-		FFmpegBuilder command = FfmpegCommands.convert(context.input(), info, target, task.quality(), context.output(),
+		FFmpegBuilder command = FfmpegCommands.convert(input, info, target, task.quality(), context.output(),
 				this.threads, this.settings.maxPixels());
 		ErrorTail errors = new ErrorTail();
 		double totalNanos = info.durationSeconds() * 1e9;
@@ -116,6 +118,22 @@ class MediaConverter implements Converter {
 	private static String lastLine(String log) {
 		List<String> lines = log.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
 		return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+	}
+
+	/**
+	 * The original under a name without an extension (a hard link in scratch space, a symbolic link
+	 * where the file system has none), so ffprobe picks the demuxer by the content alone: by name a
+	 * {@code .jpg} goes to the image-sequence demuxer, which is not on the allow-list, and any other
+	 * name could steer it too. ffmpeg then reads it through the demuxer the probe found.
+	 */
+	private static Path withoutExtension(ConversionContext context) throws IOException {
+		Path link = context.newTempFolder().resolve("input");
+		try {
+			return Files.createLink(link, context.input());
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return Files.createSymbolicLink(link, context.input());
+		}
 	}
 
 	/** A generous multiple of the input's duration; the configured ceiling still applies. */
