@@ -48,13 +48,13 @@ final class FfmpegCommands {
 		String scale = q == Quality.LOW ? "scale=-2:'min(480,trunc(ih/2)*2)'" : "scale=trunc(iw/2)*2:trunc(ih/2)*2";
 		out.setVideoFilter(scale);
 		switch (target) {
-			case MP4, MOV, MKV -> {
+			case MP4, MOV, MKV, TS, FLV, THREE_GP -> {
 				out.setVideoCodec("libx264")
 					.setVideoPixelFormat("yuv420p")
 					.addExtraArgs("-preset", "veryfast", "-crf", pick(q, "20", "24", "30"))
 					.setAudioCodec("aac")
 					.setAudioBitRate(audioBitrate(q));
-				if (target != Format.MKV) {
+				if (target == Format.MP4 || target == Format.MOV || target == Format.THREE_GP) {
 					out.addExtraArgs("-movflags", "+faststart");
 				}
 			}
@@ -64,6 +64,10 @@ final class FfmpegCommands {
 						"8", "-row-mt", "1")
 				.setAudioCodec("libopus")
 				.setAudioBitRate(opusBitrate(q));
+			case OGV -> out.setVideoCodec("libtheora")
+				.addExtraArgs("-q:v", pick(q, "8", "6", "3"))
+				.setAudioCodec("libvorbis")
+				.addExtraArgs("-q:a", pick(q, "6", "4", "1"));
 			case AVI -> out.setVideoCodec("mpeg4")
 				.addExtraArgs("-q:v", pick(q, "3", "5", "10"))
 				.setAudioCodec("libmp3lame")
@@ -89,6 +93,8 @@ final class FfmpegCommands {
 			case OPUS -> out.setAudioCodec("libopus").setAudioBitRate(opusBitrate(q));
 			case WMA -> out.setAudioCodec("wmav2").setAudioBitRate(audioBitrate(q));
 			case FLAC -> out.setAudioCodec("flac");
+			case AIFF -> out.setAudioCodec("pcm_s16be");
+			case AC3 -> out.setAudioCodec("ac3").setAudioBitRate(audioBitrate(q));
 			case WAV -> {
 				out.setAudioCodec("pcm_s16le");
 				if (q == Quality.LOW) {

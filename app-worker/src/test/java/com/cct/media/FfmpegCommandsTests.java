@@ -44,6 +44,9 @@ class FfmpegCommandsTests {
 	/** The encoder each target is written with: video and audio for video targets. */
 	static final Map<Format, List<String>> ENCODERS = Map.ofEntries(Map.entry(Format.MP4, List.of("libx264", "aac")),
 			Map.entry(Format.MOV, List.of("libx264", "aac")), Map.entry(Format.MKV, List.of("libx264", "aac")),
+			Map.entry(Format.TS, List.of("libx264", "aac")), Map.entry(Format.FLV, List.of("libx264", "aac")),
+			Map.entry(Format.THREE_GP, List.of("libx264", "aac")), Map.entry(Format.OGV, List.of("libtheora", "libvorbis")),
+			Map.entry(Format.AIFF, List.of("pcm_s16be")), Map.entry(Format.AC3, List.of("ac3")),
 			Map.entry(Format.WEBM, List.of("libvpx-vp9", "libopus")),
 			Map.entry(Format.AVI, List.of("mpeg4", "libmp3lame")), Map.entry(Format.MPEG, List.of("mpeg2video", "mp2")),
 			Map.entry(Format.WMV, List.of("wmv2", "wmav2")), Map.entry(Format.MP3, List.of("libmp3lame")),
@@ -58,6 +61,9 @@ class FfmpegCommandsTests {
 	/** What ffprobe calls the codecs those encoders write. */
 	static final Map<Format, List<String>> CODECS = Map.ofEntries(Map.entry(Format.MP4, List.of("h264", "aac")),
 			Map.entry(Format.MOV, List.of("h264", "aac")), Map.entry(Format.MKV, List.of("h264", "aac")),
+			Map.entry(Format.TS, List.of("h264", "aac")), Map.entry(Format.FLV, List.of("h264", "aac")),
+			Map.entry(Format.THREE_GP, List.of("h264", "aac")), Map.entry(Format.OGV, List.of("theora", "vorbis")),
+			Map.entry(Format.AIFF, List.of("pcm_s16be")), Map.entry(Format.AC3, List.of("ac3")),
 			Map.entry(Format.WEBM, List.of("vp9", "opus")), Map.entry(Format.AVI, List.of("mpeg4", "mp3")),
 			Map.entry(Format.MPEG, List.of("mpeg2video", "mp2")), Map.entry(Format.WMV, List.of("wmv2", "wmav2")),
 			Map.entry(Format.MP3, List.of("mp3")), Map.entry(Format.AAC, List.of("aac")),
@@ -259,7 +265,8 @@ class FfmpegCommandsTests {
 		}
 
 		@ParameterizedTest
-		@EnumSource(value = Format.class, names = { "WEBM", "MPEG", "WMV", "M4A", "OPUS", "WEBP" })
+		@EnumSource(value = Format.class, names = { "WEBM", "MPEG", "WMV", "M4A", "OPUS", "WEBP", "TS", "FLV", "THREE_GP",
+				"OGV", "AIFF", "AC3" })
 		void writesTargetsThatReadBackAsTheirFormat(Format target) throws Exception {
 			JsonNode result = switch (target.kind()) {
 				case VIDEO -> convert(inputs.mp4(), VIDEO, target, Quality.MEDIUM);

@@ -33,17 +33,25 @@ class ContentInspectorTests {
 	private static final String PICTURE = "testsrc=duration=0.5:size=64x64:rate=10";
 
 	/** How each media file is made: ffmpeg's input and codec arguments, by output name. */
-	private static final Map<String, List<String>> MEDIA = Map.of(
-			"tone.wav", List.of("-f", "lavfi", "-i", TONE),
-			"tone.mp3", List.of("-f", "lavfi", "-i", TONE, "-c:a", "libmp3lame"),
-			"tone.ogg", List.of("-f", "lavfi", "-i", TONE, "-c:a", "libvorbis"),
-			"tone.m4a", List.of("-f", "lavfi", "-i", TONE, "-c:a", "aac"),
-			"clip.mp4", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-pix_fmt", "yuv420p"),
-			"clip-mp42.mp4", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-brand",
-					"mp42"),
-			"clip.webm", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libvpx", "-deadline", "realtime"),
-			"clip.mkv", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-pix_fmt", "yuv420p"),
-			"frame.png", List.of("-f", "lavfi", "-i", PICTURE, "-frames:v", "1"));
+	private static final Map<String, List<String>> MEDIA = Map.ofEntries(
+			Map.entry("clip.ts", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-f", "mpegts")),
+			Map.entry("clip.m2ts", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-f", "mpegts",
+					"-mpegts_m2ts_mode", "1")),
+			Map.entry("clip.flv", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264")),
+			Map.entry("clip.3gp", List.of("-f", "lavfi", "-i", "testsrc=duration=0.5:size=176x144:rate=10", "-c:v",
+					"libx264")),
+			Map.entry("tone.aiff", List.of("-f", "lavfi", "-i", TONE)),
+			Map.entry("tone.ac3", List.of("-f", "lavfi", "-i", TONE, "-c:a", "ac3")),
+			Map.entry("tone.wav", List.of("-f", "lavfi", "-i", TONE)),
+			Map.entry("tone.mp3", List.of("-f", "lavfi", "-i", TONE, "-c:a", "libmp3lame")),
+			Map.entry("tone.ogg", List.of("-f", "lavfi", "-i", TONE, "-c:a", "libvorbis")),
+			Map.entry("tone.m4a", List.of("-f", "lavfi", "-i", TONE, "-c:a", "aac")),
+			Map.entry("clip.mp4", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-pix_fmt", "yuv420p")),
+			Map.entry("clip-mp42.mp4", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-brand",
+					"mp42")),
+			Map.entry("clip.webm", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libvpx", "-deadline", "realtime")),
+			Map.entry("clip.mkv", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-pix_fmt", "yuv420p")),
+			Map.entry("frame.png", List.of("-f", "lavfi", "-i", PICTURE, "-frames:v", "1")));
 
 	@TempDir
 	static Path folder;
@@ -52,7 +60,8 @@ class ContentInspectorTests {
 
 	@ParameterizedTest
 	@CsvSource({ "tone.wav, wav", "tone.mp3, mp3", "tone.ogg, ogg", "tone.m4a, m4a", "clip-mp42.mp4, mp4",
-			"frame.png, png" })
+			"frame.png, png", "clip.ts, ts", "clip.m2ts, ts", "clip.flv, flv", "clip.3gp, 3gp", "tone.aiff, aiff",
+			"tone.ac3, ac3" })
 	void mediaIsKnownByItsBytes(String file, String format) throws Exception {
 		assertThat(inspectMedia(file).format()).contains(Format.fromId(format).orElseThrow());
 	}
