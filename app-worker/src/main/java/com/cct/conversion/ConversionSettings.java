@@ -18,7 +18,7 @@ import org.springframework.util.unit.DataSize;
  * ({@code CCT_PROCESS_MAX_MEMORY})
  */
 @ConfigurationProperties("cct.conversion")
-public record ConversionSettings(@DefaultValue("30m") Duration maxJobDuration,
+record ConversionSettings(@DefaultValue("30m") Duration maxJobDuration,
 		@DefaultValue("500ms") Duration progressInterval, @DefaultValue("true") boolean wakeUps,
 		@DefaultValue("4GB") DataSize maxOutputSize, @DefaultValue("2GB") DataSize processMaxMemory) {
 }

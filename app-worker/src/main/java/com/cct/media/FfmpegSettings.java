@@ -23,7 +23,7 @@ import org.springframework.util.unit.DataSize;
  * @param outputRatioFloor see {@code maxOutputRatio}
  */
 @ConfigurationProperties("cct.ffmpeg")
-public record FfmpegSettings(@DefaultValue("ffmpeg") String path, @DefaultValue("ffprobe") String probePath,
+record FfmpegSettings(@DefaultValue("ffmpeg") String path, @DefaultValue("ffprobe") String probePath,
 		@DefaultValue("0") int threads, @DefaultValue("8192") int maxDimension,
 		@DefaultValue("50000000") long maxPixels, @DefaultValue("6h") Duration maxDuration,
 		@DefaultValue("10s") Duration deadlinePerMediaSecond, @DefaultValue("2m") Duration deadlineBase,
