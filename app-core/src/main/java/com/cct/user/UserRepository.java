@@ -1,8 +1,10 @@
 package com.cct.user;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.data.jdbc.repository.query.Modifying;
 import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 import org.springframework.transaction.annotation.Transactional;
@@ -14,11 +16,36 @@ public interface UserRepository extends ListCrudRepository<User, UUID> {
 	Optional<User> findByUsernameIgnoreCase(String username);
 
 	@Transactional(readOnly = true)
+	@Query("select * from users where lower(email) = lower(:email)")
+	Optional<User> findByEmailIgnoreCase(String email);
+
+	@Transactional(readOnly = true)
 	@Query("select exists (select 1 from users where lower(username) = lower(:username))")
 	boolean existsByUsernameIgnoreCase(String username);
 
 	@Transactional(readOnly = true)
 	@Query("select exists (select 1 from users where lower(email) = lower(:email))")
 	boolean existsByEmailIgnoreCase(String email);
+
+	/** Whether mail may go to the account's address: only once its owner followed the mailed link. */
+	@Transactional(readOnly = true)
+	@Query("select coalesce((select email_verified from users where id = :id), false)")
+	boolean isEmailVerified(UUID id);
+
+	/** Replaces any earlier link: only the latest mailed token verifies. */
+	@Transactional
+	@Modifying
+	@Query("""
+			update users set verification_hash = :tokenHash, verification_expires_at = :expiresAt
+			where id = :id and not email_verified""")
+	boolean startVerification(UUID id, String tokenHash, Instant expiresAt);
+
+	/** Marks the address verified when the token is known and still valid; the token is used up. */
+	@Transactional
+	@Modifying
+	@Query("""
+			update users set email_verified = true, verification_hash = null, verification_expires_at = null
+			where verification_hash = :tokenHash and verification_expires_at > :now""")
+	boolean completeVerification(String tokenHash, Instant now);
 
 }

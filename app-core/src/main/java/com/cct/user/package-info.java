@@ -1,2 +1,5 @@
-/** Accounts as both processes see them: the web signs users up, the worker mails them. */
+/**
+ * Accounts as both processes see them: the web signs users up and checks verification links, the
+ * worker mails them (only to verified addresses).
+ */
 package com.cct.user;

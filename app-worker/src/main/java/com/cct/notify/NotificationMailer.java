@@ -21,7 +21,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
 /**
- * The notification job: mails the owner that a task ended. Without an SMTP host (the local default)
+ * The notification job: mails the owner that a task ended, if the owner's address is verified. Without an SMTP host (the local default)
  * the mail is written to the log instead. A send failure is thrown so JobRunr retries this job, and
  * only this job: the conversion is long done.
  */
@@ -63,6 +63,11 @@ class NotificationMailer implements NotificationJob {
 		Task task = found.get();
 		User owner = this.users.findById(task.userId()).orElse(null);
 		if (owner == null) {
+			return;
+		}
+		if (!this.users.isEmailVerified(owner.id())) {
+			// an address typed at sign-up may be anyone's: it gets nothing until its owner follows the link
+			log.info("No mail for task {}: the owner's address is not verified", taskId);
 			return;
 		}
 		TaskMail mail = TaskMail.of(task, owner.username(), this.settings.publicUrl());

@@ -11,10 +11,13 @@ import org.springframework.stereotype.Service;
 
 import com.cct.user.User;
 import com.cct.user.UserRepository;
+import com.cct.user.VerificationTokens;
 import com.cct.web.Problems;
 
 @Service
 class AccountService {
+
+	private static final int MAX_TOKEN_LENGTH = 100;
 
 	private final UserRepository users;
 
@@ -22,35 +25,62 @@ class AccountService {
 
 	private final PasswordEncoder encoder;
 
+	private final AccountMails mails;
+
 	/** Compared against when the user is unknown, so both failures cost the same bcrypt time. */
 	private final String decoyHash;
 
 	private final Clock clock;
 
-	AccountService(UserRepository users, JdbcAggregateTemplate jdbc, PasswordEncoder encoder, Clock clock) {
+	AccountService(UserRepository users, JdbcAggregateTemplate jdbc, PasswordEncoder encoder, AccountMails mails,
+			Clock clock) {
 		this.clock = clock;
 		this.users = users;
 		this.jdbc = jdbc;
 		this.encoder = encoder;
+		this.mails = mails;
 		this.decoyHash = encoder.encode(UUID.randomUUID().toString());
 	}
 
+	/**
+	 * A taken user name is a 409, as clients of the course contract expect. A taken email is not: the
+	 * answer is the one a new account gets (an id, the name, the address), nothing is stored, and the
+	 * address's owner is mailed a note instead, so the sign-up form cannot tell who has an account.
+	 * Either way the password is hashed, so both answers take the same time.
+	 */
 	User signUp(SignupRequest request) {
 		if (this.users.existsByUsernameIgnoreCase(request.username())) {
-			throw Problems.conflict("username-taken", "Username taken", "That username is already taken.");
+			throw usernameTaken();
 		}
-		if (this.users.existsByEmailIgnoreCase(request.email())) {
-			throw Problems.conflict("email-taken", "Email taken", "An account with that email already exists.");
+		String email = request.email().trim();
+		User user = new User(UUID.randomUUID(), request.username(), email, this.encoder.encode(request.password1()),
+				true, this.clock.instant());
+		Optional<User> owner = this.users.findByEmailIgnoreCase(email);
+		if (owner.isPresent()) {
+			this.mails.addressUsed(owner.get().id());
+			return user;
 		}
-		User user = new User(UUID.randomUUID(), request.username(), request.email().trim(),
-				this.encoder.encode(request.password1()), true, this.clock.instant());
 		try {
-			return this.jdbc.insert(user);
+			this.jdbc.insert(user);
 		}
 		catch (DuplicateKeyException ex) {
-			// two sign-ups raced past the checks above; the unique index decided
-			throw Problems.conflict("account-taken", "Account exists", "That username or email is already taken.");
+			// two sign-ups raced past the checks above; the unique indexes decided which field
+			if (this.users.existsByUsernameIgnoreCase(request.username())) {
+				throw usernameTaken();
+			}
+			this.users.findByEmailIgnoreCase(email).ifPresent(taken -> this.mails.addressUsed(taken.id()));
+			return user;
 		}
+		this.mails.verificationLink(user.id());
+		return user;
+	}
+
+	/** Follows a mailed link: true when the token was valid, and its address is now verified. */
+	boolean verifyEmail(String token) {
+		if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
+			return false;
+		}
+		return this.users.completeVerification(VerificationTokens.hash(token.strip()), this.clock.instant());
 	}
 
 	Optional<User> authenticate(String username, String password) {
@@ -58,6 +88,10 @@ class AccountService {
 		String hash = user.map(User::passwordHash).orElse(this.decoyHash);
 		boolean matches = this.encoder.matches(password, hash);
 		return matches ? user : Optional.empty();
+	}
+
+	private static RuntimeException usernameTaken() {
+		return Problems.conflict("username-taken", "Username taken", "That username is already taken.");
 	}
 
 }

@@ -18,26 +18,49 @@ import com.cct.redis.RedisGuard;
 import com.cct.web.Problems;
 
 /**
- * Caps login attempts per user name and per client address in fixed windows, so passwords cannot be
- * guessed at speed. The counters live in Redis, shared by every web process; while Redis is away
- * each process counts in memory, so the limit still holds per process rather than not at all.
- * Attempts are counted before the password is checked: a blocked caller costs no bcrypt time. A
- * window opens with the first attempt (INCR + PEXPIRE), so its length is the same for everyone.
+ * Slows password guessing without letting anyone lock an owner out. Failures are counted per pair
+ * (user name, client address) and per address: a pair past its limit waits for its window to close,
+ * and so does an address that failed on many names, but nobody else does. A name that fails very
+ * often from everywhere (a botnet) passes its own ceiling, after which each address gets one try at
+ * it per window; an address that has not failed on the name, such as the owner's, still gets in.
+ * <p>
+ * An attempt is counted before the password is checked, so a blocked caller costs no bcrypt time and
+ * a burst of parallel guesses cannot slip past the count; a right password takes its attempt back.
+ * The counters live in Redis, shared by every web process (one script checks and counts, so racing
+ * requests are counted one by one); while Redis is away each process counts in memory, so the limits
+ * still hold per process rather than not at all. A window opens with the first failure.
  */
 @Component
 class LoginRateLimiter {
 
 	private static final String PREFIX = "cct:login-limit:";
 
-	/** INCR and PEXPIRE in one step, so a counter can never be left without its expiry. */
-	private static final String COUNT = """
-			local n = redis.call('INCR', KEYS[1])
-			local ttl = redis.call('PTTL', KEYS[1])
-			if n == 1 or ttl < 0 then
-			  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-			  ttl = tonumber(ARGV[1])
+	/** KEYS: pair, address, user. ARGV: window (ms), per pair, per address, per user. 0, or the wait (ms). */
+	private static final String ATTEMPT = """
+			local pair = tonumber(redis.call('GET', KEYS[1]) or '0')
+			local address = tonumber(redis.call('GET', KEYS[2]) or '0')
+			local user = tonumber(redis.call('GET', KEYS[3]) or '0')
+			local perPair = tonumber(ARGV[2])
+			if user >= tonumber(ARGV[4]) then perPair = 1 end
+			local wait = 0
+			if pair >= perPair then wait = math.max(wait, redis.call('PTTL', KEYS[1]), 1) end
+			if address >= tonumber(ARGV[3]) then wait = math.max(wait, redis.call('PTTL', KEYS[2]), 1) end
+			if wait > 0 then return wait end
+			for i = 1, 3 do
+			  if redis.call('INCR', KEYS[i]) == 1 or redis.call('PTTL', KEYS[i]) < 0 then
+			    redis.call('PEXPIRE', KEYS[i], ARGV[1])
+			  end
 			end
-			return {n, ttl}
+			return 0
+			""";
+
+	/** The right password: the pair starts afresh, the address and the name take the attempt back. */
+	private static final String SUCCEEDED = """
+			redis.call('DEL', KEYS[1])
+			for i = 2, 3 do
+			  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+			end
+			return 0
 			""";
 
 	private final RedisGuard redis;
@@ -54,49 +77,71 @@ class LoginRateLimiter {
 		this.clock = clock;
 	}
 
-	/** Counts one attempt; throws a 429 problem with {@code Retry-After} once either limit is passed. */
+	/** Counts one attempt; throws a 429 problem with {@code Retry-After} when this pair or address must wait. */
 	void attempt(String username, String clientAddress) {
-		Window perAddress = count("ip:" + clientAddress);
-		Window perUser = count("user:" + userKey(username));
-		boolean userBlocked = perUser.count() > this.settings.perUser();
-		boolean addressBlocked = perAddress.count() > this.settings.perIp();
-		if (userBlocked || addressBlocked) {
-			long waitMillis = Math.max(userBlocked ? perUser.remainingMillis() : 0,
-					addressBlocked ? perAddress.remainingMillis() : 0);
+		List<String> keys = keys(username, clientAddress);
+		List<String> args = List.of(Long.toString(this.settings.window().toMillis()),
+				Integer.toString(this.settings.perUserAndIp()), Integer.toString(this.settings.perIp()),
+				Integer.toString(this.settings.perUser()));
+		long waitMillis = this.redis.call(jedis -> (Long) jedis.eval(ATTEMPT, keys, args))
+			.orElseGet(() -> attemptLocally(keys));
+		if (waitMillis > 0) {
 			throw tooMany(Math.max(1, (waitMillis + 999) / 1000));
 		}
 	}
 
-	/** A right password ends the guessing on that name; the address keeps its count. */
-	void succeeded(String username) {
-		String key = "user:" + userKey(username);
-		this.local.remove(key);
-		this.redis.run(jedis -> jedis.del(PREFIX + key));
+	/** A right password: the pair's failures are forgotten, and this attempt was none. */
+	void succeeded(String username, String clientAddress) {
+		List<String> keys = keys(username, clientAddress);
+		succeededLocally(keys);
+		this.redis.run(jedis -> jedis.eval(SUCCEEDED, keys, List.of()));
 	}
 
-	/** A fixed window that opens with the first attempt and closes {@code window} later. */
-	private Window count(String key) {
-		long window = this.settings.window().toMillis();
-		return this.redis.call(jedis -> {
-			List<?> reply = (List<?>) jedis.eval(COUNT, List.of(PREFIX + key), List.of(Long.toString(window)));
-			return new Window((Long) reply.get(0), (Long) reply.get(1));
-		}).orElseGet(() -> countLocally(key, window));
-	}
-
-	private Window countLocally(String key, long window) {
-		long now = this.clock.millis();
-		if (this.local.size() > 10_000) {
-			// forget closed windows, so the fallback cannot grow without bound
-			this.local.values().removeIf(w -> w.endsAt() <= now);
+	private long attemptLocally(List<String> keys) {
+		synchronized (this.local) {
+			long now = this.clock.millis();
+			if (this.local.size() > 10_000) {
+				// forget closed windows, so the fallback cannot grow without bound
+				this.local.values().removeIf(counter -> counter.endsAt() <= now);
+			}
+			Counter pair = current(keys.get(0), now);
+			Counter address = current(keys.get(1), now);
+			int perPair = current(keys.get(2), now).count() >= this.settings.perUser() ? 1 : this.settings.perUserAndIp();
+			long wait = 0;
+			if (pair.count() >= perPair) {
+				wait = Math.max(1, pair.endsAt() - now);
+			}
+			if (address.count() >= this.settings.perIp()) {
+				wait = Math.max(wait, Math.max(1, address.endsAt() - now));
+			}
+			if (wait > 0) {
+				return wait;
+			}
+			long window = this.settings.window().toMillis();
+			keys.forEach(key -> this.local.compute(key, (k, counter) -> (counter == null || counter.endsAt() <= now)
+					? new Counter(1, now + window) : new Counter(counter.count() + 1, counter.endsAt())));
+			return 0;
 		}
-		Counter counted = this.local.compute(key, (k, c) -> (c == null || c.endsAt() <= now)
-				? new Counter(1, now + window) : new Counter(c.count() + 1, c.endsAt()));
-		return new Window(counted.count(), counted.endsAt() - now);
 	}
 
-	/** User names are matched ignoring case at login, so the counter is too. */
-	private static String userKey(String username) {
-		return username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
+	private void succeededLocally(List<String> keys) {
+		synchronized (this.local) {
+			this.local.remove(keys.get(0));
+			keys.subList(1, 3).forEach(key -> this.local.computeIfPresent(key,
+					(k, counter) -> counter.count() > 1 ? new Counter(counter.count() - 1, counter.endsAt()) : null));
+		}
+	}
+
+	private Counter current(String key, long now) {
+		Counter counter = this.local.get(key);
+		return (counter == null || counter.endsAt() <= now) ? new Counter(0, now) : counter;
+	}
+
+	/** User names are matched ignoring case at login, so the counters are too. Addresses hold no '|'. */
+	private static List<String> keys(String username, String clientAddress) {
+		String user = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
+		return List.of(PREFIX + "pair:" + user + "|" + clientAddress, PREFIX + "ip:" + clientAddress,
+				PREFIX + "user:" + user);
 	}
 
 	private static ErrorResponseException tooMany(long retryAfterSeconds) {
@@ -106,22 +151,20 @@ class LoginRateLimiter {
 		return problem;
 	}
 
-	/** Attempts so far in the current window, and how long until it closes. */
-	private record Window(long count, long remainingMillis) {
-	}
-
-	/** The in-memory fallback's count for one key. */
+	/** The in-memory fallback's count for one key and when its window closes. */
 	private record Counter(long count, long endsAt) {
 	}
 
 	/**
-	 * @param perUser attempts per user name per window
-	 * @param perIp attempts per client address per window (everyone behind one proxy shares it)
-	 * @param window the length of a counting window
+	 * @param perUserAndIp failed logins for one name from one address per window; then that pair waits
+	 * @param perIp failed logins from one address over all names per window; then that address waits
+	 * @param perUser failed logins for one name from all addresses per window; past it each address
+	 * gets one try at the name per window (an address that has not failed on it always gets in)
+	 * @param window the length of a counting window, opened by the first failure
 	 */
 	@ConfigurationProperties("cct.login-limit")
-	record Settings(@DefaultValue("10") int perUser, @DefaultValue("300") int perIp,
-			@DefaultValue("1m") Duration window) {
+	record Settings(@DefaultValue("10") int perUserAndIp, @DefaultValue("300") int perIp,
+			@DefaultValue("100") int perUser, @DefaultValue("1m") Duration window) {
 	}
 
 }

@@ -24,7 +24,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Stateless: no sessions, no cookies, so no CSRF to defend. Every {@code /api/**} route needs a valid
- * token except sign-up, login and the format list; the page, its assets and the API docs are public.
+ * token except sign-up, login, the mailed verification link and the format list; the page, its assets and the API docs are public.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -41,7 +41,7 @@ class SecurityConfiguration {
 				// async (SSE) and error dispatches belong to a request that was already authorised
 				.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
 				.requestMatchers(HttpMethod.POST, "/api/auth/signup", "/api/auth/login").permitAll()
-				.requestMatchers(HttpMethod.GET, "/api/formats").permitAll()
+				.requestMatchers(HttpMethod.GET, "/api/formats", "/api/auth/verify").permitAll()
 				.requestMatchers("/api/**").authenticated()
 				.anyRequest().permitAll())
 			.exceptionHandling(errors -> errors

@@ -54,6 +54,9 @@ class AuthControllerTests {
 	@MockitoBean
 	LoginRateLimiter limiter;
 
+	@MockitoBean
+	SignupRateLimiter signups;
+
 	private final User alice = new User(UUID.randomUUID(), "alice", "alice@example.org", "$2a$10$hash", true,
 			Instant.parse("2025-01-01T00:00:00Z"));
 
@@ -98,6 +101,20 @@ class AuthControllerTests {
 		}
 
 		@Test
+		void isCountedPerClientAddressAndRefusedPastTheLimitWithoutTouchingAccounts() throws Exception {
+			ErrorResponseException tooMany = Problems.problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-signups",
+					"Too many sign-ups", "Try again in 60 seconds.");
+			tooMany.getHeaders().set(HttpHeaders.RETRY_AFTER, "60");
+			willThrow(tooMany).given(signups).attempt("127.0.0.1");
+
+			mvc.perform(signup("alice", "alice@example.org", PASSWORD, PASSWORD))
+				.andExpect(status().isTooManyRequests())
+				.andExpect(header().string(HttpHeaders.RETRY_AFTER, "60"))
+				.andExpect(jsonPath("$.type").value(PROBLEM + "too-many-signups"));
+			verifyNoInteractions(accounts);
+		}
+
+		@Test
 		void isPublicButOnlyForPost() throws Exception {
 			mvc.perform(get("/api/auth/signup")).andExpect(status().isUnauthorized());
 		}
@@ -108,6 +125,31 @@ class AuthControllerTests {
 				.content("""
 						{"username": "%s", "email": "%s", "password1": "%s", "password2": "%s"}"""
 					.formatted(username, email, password1, password2));
+		}
+
+	}
+
+	@Nested
+	class Verify {
+
+		@Test
+		void aValidTokenVerifiesWithoutABearerToken() throws Exception {
+			given(accounts.verifyEmail("the-token")).willReturn(true);
+
+			mvc.perform(get("/api/auth/verify").param("token", "the-token"))
+				.andExpect(status().isOk())
+				.andExpect(jsonPath("$.emailVerified").value(true));
+		}
+
+		@Test
+		void anUnknownOrMissingTokenIsA400Problem() throws Exception {
+			mvc.perform(get("/api/auth/verify").param("token", "nope"))
+				.andExpect(status().isBadRequest())
+				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+				.andExpect(jsonPath("$.type").value(PROBLEM + "invalid-verification-link"));
+			mvc.perform(get("/api/auth/verify"))
+				.andExpect(status().isBadRequest())
+				.andExpect(jsonPath("$.type").value(PROBLEM + "invalid-verification-link"));
 		}
 
 	}
@@ -126,7 +168,7 @@ class AuthControllerTests {
 				.andExpect(jsonPath("$.tokenType").value("Bearer"))
 				.andExpect(jsonPath("$.expiresIn").value(3600));
 			verify(limiter).attempt("alice", "127.0.0.1");
-			verify(limiter).succeeded("alice");
+			verify(limiter).succeeded("alice", "127.0.0.1");
 		}
 
 		@Test
@@ -139,7 +181,7 @@ class AuthControllerTests {
 				.andExpect(jsonPath("$.type").value(PROBLEM + "bad-credentials"))
 				.andExpect(jsonPath("$.detail").value("Unknown user or wrong password."));
 			verify(limiter).attempt("alice", "127.0.0.1");
-			verify(limiter, never()).succeeded(anyString());
+			verify(limiter, never()).succeeded(anyString(), anyString());
 			verifyNoInteractions(tokens);
 		}
 

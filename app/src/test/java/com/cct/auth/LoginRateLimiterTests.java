@@ -51,21 +51,23 @@ class LoginRateLimiterTests {
 	}
 
 	@Test
-	void refusesTheAttemptAfterThePerUserLimitWithRetryAfter() {
-		LoginRateLimiter limiter = limiter(redisAt(6379), 3, 1000, MINUTE);
-		IntStream.range(0, 3).forEach(i -> limiter.attempt(this.user, "192.0.2." + i));
+	void refusesTheGuesserPastThePairLimitWithRetryAfterWhileTheOwnerStillGetsIn() {
+		LoginRateLimiter limiter = limiter(redisAt(6379), 3, 1000, 1000, MINUTE);
+		IntStream.range(0, 3).forEach(i -> limiter.attempt(this.user, this.address));
 
-		ErrorResponseException refused = refused(() -> limiter.attempt(this.user.toUpperCase(), "192.0.2.99"));
+		ErrorResponseException refused = refused(() -> limiter.attempt(this.user.toUpperCase(), this.address));
 
 		assertThat(refused.getStatusCode().value()).isEqualTo(429);
 		assertThat(Long.parseLong(refused.getHeaders().getFirst(HttpHeaders.RETRY_AFTER))).isBetween(1L, 60L);
 		assertThat(refused.getBody().getType()).hasToString("urn:cct:problem:too-many-logins");
+		// the owner, from an address of their own, and the guesser on another name, are not held up
+		assertThatNoException().isThrownBy(() -> limiter.attempt(this.user, "192.0.2.10"));
 		assertThatNoException().isThrownBy(() -> limiter.attempt("other-" + this.user, this.address));
 	}
 
 	@Test
-	void refusesAnAddressThatTriesManyNames() {
-		LoginRateLimiter limiter = limiter(redisAt(6379), 1000, 5, MINUTE);
+	void refusesAnAddressThatFailsOnManyNames() {
+		LoginRateLimiter limiter = limiter(redisAt(6379), 1000, 5, 1000, MINUTE);
 		IntStream.range(0, 5).forEach(i -> limiter.attempt(this.user + i, this.address));
 
 		ErrorResponseException refused = refused(() -> limiter.attempt(this.user + "-new", this.address));
@@ -76,21 +78,55 @@ class LoginRateLimiterTests {
 	}
 
 	@Test
-	void aSuccessfulLoginClearsTheUserCountButNotTheAddressCount() {
-		LoginRateLimiter limiter = limiter(redisAt(6379), 2, 4, MINUTE);
+	void aRightPasswordTakesItsAttemptBackAndClearsOnlyItsPair() {
+		LoginRateLimiter limiter = limiter(redisAt(6379), 2, 3, 1000, MINUTE);
 		limiter.attempt(this.user, this.address);
 		limiter.attempt(this.user, this.address);
-		limiter.succeeded(this.user);
+		limiter.succeeded(this.user, this.address);
+		// the pair starts afresh; the address still holds the first failure (3 per address)
 		limiter.attempt(this.user, this.address);
+		limiter.succeeded(this.user, this.address);
 		limiter.attempt(this.user, this.address);
+		limiter.attempt("x" + this.user, this.address);
 
-		assertThat(refused(() -> limiter.attempt("x" + this.user, this.address)).getStatusCode().value())
+		assertThat(refused(() -> limiter.attempt("y" + this.user, this.address)).getStatusCode().value())
 			.isEqualTo(429);
 	}
 
 	@Test
+	void pastTheCeilingOfANameEveryAddressGetsOneTryAndAFreshOneStillGetsIn() {
+		LoginRateLimiter limiter = limiter(redisAt(6379), 5, 1000, 4, MINUTE);
+		IntStream.range(0, 4).forEach(i -> limiter.attempt(this.user, "198.51.100." + i));
+
+		// each address that failed on the name is held up now, after one failure instead of five
+		refused(() -> limiter.attempt(this.user, "198.51.100.0"));
+		assertThatNoException().isThrownBy(() -> limiter.attempt(this.user, "198.51.100.50"));
+		refused(() -> limiter.attempt(this.user, "198.51.100.50"));
+		// the owner's right password from an address that never failed
+		assertThatNoException().isThrownBy(() -> limiter.attempt(this.user, this.address));
+		limiter.succeeded(this.user, this.address);
+		assertThatNoException().isThrownBy(() -> limiter.attempt(this.user, this.address));
+	}
+
+	@Test
+	void burstsOfParallelGuessesAreCountedOneByOne() {
+		LoginRateLimiter limiter = limiter(redisAt(6379), 5, 1000, 1000, MINUTE);
+		long passed = IntStream.range(0, 40).parallel().filter(i -> {
+			try {
+				limiter.attempt(this.user, this.address);
+				return true;
+			}
+			catch (ErrorResponseException ex) {
+				return false;
+			}
+		}).count();
+
+		assertThat(passed).isEqualTo(5);
+	}
+
+	@Test
 	void opensANewWindowWhenTheOldOneCloses() {
-		LoginRateLimiter limiter = limiter(redisAt(6379), 1, 1000, Duration.ofMillis(500));
+		LoginRateLimiter limiter = limiter(redisAt(6379), 1, 1000, 1000, Duration.ofMillis(500));
 		limiter.attempt(this.user, this.address);
 		refused(() -> limiter.attempt(this.user, this.address));
 
@@ -100,23 +136,30 @@ class LoginRateLimiterTests {
 	}
 
 	@Test
-	void stillLimitsPerUserAndPerAddressInMemoryWhileRedisIsUnreachable() throws Exception {
-		LoginRateLimiter limiter = limiter(redisAt(unusedPort()), 3, 4, MINUTE);
+	void stillLimitsPerPairPerAddressAndPerNameInMemoryWhileRedisIsUnreachable() throws Exception {
+		LoginRateLimiter limiter = limiter(redisAt(unusedPort()), 3, 4, 5, MINUTE);
 		IntStream.range(0, 3).forEach(i -> limiter.attempt(this.user, this.address));
 		this.clock.advance(Duration.ofSeconds(45));
 
 		ErrorResponseException refused = refused(() -> limiter.attempt(this.user, this.address));
 		assertThat(refused.getStatusCode().value()).isEqualTo(429);
 		assertThat(refused.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("15");
-		limiter.attempt("other-" + this.user, "198.51.100.7");
+		assertThatNoException().isThrownBy(() -> limiter.attempt(this.user, "198.51.100.7"));
+		limiter.attempt("other-" + this.user, this.address);
 		refused(() -> limiter.attempt("third-" + this.user, this.address));
+		// the name's fifth failure: past the ceiling, an address that failed once is held up
+		limiter.attempt(this.user, "198.51.100.8");
+		refused(() -> limiter.attempt(this.user, "198.51.100.8"));
+		assertThatNoException().isThrownBy(() -> limiter.attempt(this.user, "198.51.100.9"));
+		limiter.succeeded(this.user, "198.51.100.9");
 
 		this.clock.advance(Duration.ofSeconds(15));
 		assertThatNoException().isThrownBy(() -> limiter.attempt(this.user, this.address));
 	}
 
-	private LoginRateLimiter limiter(RedisGuard redis, int perUser, int perIp, Duration window) {
-		return new LoginRateLimiter(redis, new LoginRateLimiter.Settings(perUser, perIp, window), this.clock);
+	private LoginRateLimiter limiter(RedisGuard redis, int perUserAndIp, int perIp, int perUser, Duration window) {
+		return new LoginRateLimiter(redis, new LoginRateLimiter.Settings(perUserAndIp, perIp, perUser, window),
+				this.clock);
 	}
 
 	private RedisGuard redisAt(int port) {

@@ -11,10 +11,11 @@ import com.cct.support.Api;
 import com.cct.support.TestStack;
 
 /**
- * Password guessing against one name is cut off after the per-user limit (10 a minute by default)
- * with 429 and Retry-After, while everyone else logs in as usual. The per-address limit is covered
- * by LoginRateLimiterTests in the app module: the whole suite logs in from 127.0.0.1 and must not
- * hit it here.
+ * With the default limits: password guessing against one name from one address is cut off after 10
+ * failures a minute with 429 and Retry-After, while everyone else logs in as usual. Every request
+ * here comes from 127.0.0.1; FairAuthSystemTests shows, with several client addresses, that the
+ * owner still gets in from another one. The per-address limit is covered there and by
+ * LoginRateLimiterTests: the whole suite logs in from 127.0.0.1 and must not hit it here.
  */
 class LoginRateLimitSystemTests {
 
@@ -28,7 +29,7 @@ class LoginRateLimitSystemTests {
 	}
 
 	@Test
-	void refusesGuessesBeyondTheLimitEvenWithTheRightPassword() {
+	void refusesGuessesFromTheGuessersAddressBeyondTheLimitEvenWithTheRightPassword() {
 		Api.User victim = api.newUser();
 		// newUser() logged in once successfully, which clears the count
 		for (int i = 0; i < PER_USER; i++) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,8 +29,17 @@ public final class Api {
 
 	private final String base;
 
+	/** Makes a new user's address verified (mail goes only to verified addresses); may do nothing. */
+	private final Consumer<String> verifyAddress;
+
 	public Api(String base) {
+		this(base, email -> {
+		});
+	}
+
+	public Api(String base, Consumer<String> verifyAddress) {
 		this.base = base;
+		this.verifyAddress = verifyAddress;
 	}
 
 	public String base() {
@@ -57,7 +67,7 @@ public final class Api {
 
 	}
 
-	/** A user with a fresh unique name, signed up and logged in. */
+	/** A user with a fresh unique name, signed up (address verified, when this client can) and logged in. */
 	public record User(String username, String email, String password, String token) {
 	}
 
@@ -68,6 +78,7 @@ public final class Api {
 		if (signup.status() != 201) {
 			throw new AssertionError("signup failed: " + signup.status() + " " + signup.text());
 		}
+		this.verifyAddress.accept(name + "@example.test");
 		return new User(name, name + "@example.test", password, login(name, password).json().get("token").asText());
 	}
 

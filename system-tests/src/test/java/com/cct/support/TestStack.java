@@ -30,6 +30,8 @@ public final class TestStack {
 
 	private final Map<String, String> workerOverrides;
 
+	private final Map<String, String> webOverrides;
+
 	public static final String MAX_UPLOAD = "64MB";
 
 	/** The machine's Redis and PostgreSQL, which the suite's tests never stop. */
@@ -63,8 +65,10 @@ public final class TestStack {
 
 	private ServiceProcess worker;
 
-	private TestStack(String name, int redisPort, int pgPort, Map<String, String> workerOverrides) {
+	private TestStack(String name, int redisPort, int pgPort, Map<String, String> workerOverrides,
+			Map<String, String> webOverrides) {
 		this.workerOverrides = workerOverrides;
+		this.webOverrides = webOverrides;
 		this.pgPort = pgPort;
 		// per test JVM, so two suites on one machine never share (or drop) each other's database
 		long pid = ProcessHandle.current().pid();
@@ -78,7 +82,13 @@ public final class TestStack {
 	 * stops it. {@code name} is lower-case letters only (it names the database).
 	 */
 	public static TestStack isolated(String name, int redisPort, int pgPort, Map<String, String> workerOverrides) {
-		TestStack stack = new TestStack(name, redisPort, pgPort, workerOverrides);
+		return isolated(name, redisPort, pgPort, workerOverrides, Map.of());
+	}
+
+	/** The same, with environment variables of its own for the web process too. */
+	public static TestStack isolated(String name, int redisPort, int pgPort, Map<String, String> workerOverrides,
+			Map<String, String> webOverrides) {
+		TestStack stack = new TestStack(name, redisPort, pgPort, workerOverrides, webOverrides);
 		stack.startOrStop();
 		return stack;
 	}
@@ -93,7 +103,7 @@ public final class TestStack {
 
 	public static synchronized TestStack shared() {
 		if (shared == null) {
-			TestStack stack = new TestStack("systest", SHARED_REDIS_PORT, SHARED_PG_PORT, Map.of());
+			TestStack stack = new TestStack("systest", SHARED_REDIS_PORT, SHARED_PG_PORT, Map.of(), Map.of());
 			stack.startOrStop();
 			shared = stack;
 			Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
@@ -172,6 +182,9 @@ public final class TestStack {
 		env.put("CCT_DASHBOARD_USERNAME", "operator");
 		env.put("CCT_DASHBOARD_PASSWORD", DASHBOARD_PASSWORD);
 		env.put("CCT_MAX_UPLOAD_SIZE", MAX_UPLOAD);
+		// the whole suite signs up from 127.0.0.1; security/SignupSystemTests checks the limit on a stack of its own
+		env.put("CCT_SIGNUP_LIMIT_PER_IP", "1000000");
+		env.putAll(this.webOverrides);
 		return env;
 	}
 
@@ -194,8 +207,9 @@ public final class TestStack {
 		return "http://127.0.0.1:" + this.webPort;
 	}
 
+	/** An API client whose {@link Api#newUser()} also verifies the address, through the mailed link. */
 	public Api api() {
-		return new Api(baseUrl());
+		return new Api(baseUrl(), email -> Mailbox.followVerificationLink(this, email));
 	}
 
 	public GreenMail mail() {
