@@ -10,7 +10,8 @@ import net.bramp.ffmpeg.builder.FFmpegOutputBuilder;
 
 /**
  * The one place that builds ffmpeg commands. Every command reads a local file through the demuxer
- * the probe found ({@code -f}), with {@code -protocol_whitelist file}, {@code -nostdin} and
+ * the probe found ({@code -f}) and the allowed decoders ({@code -codec_whitelist}), with
+ * {@code -protocol_whitelist file}, {@code -nostdin} and
  * {@code -max_pixels} (decoders refuse frames larger than the limit, even when a stream grows
  * after a small first frame), bounded threads, and writes one output with the target format's own
  * muxer ({@link Format#muxer()}) and fixed codecs. Quality maps to CRF / quality scale / bitrate;
@@ -26,7 +27,8 @@ final class FfmpegCommands {
 		Quality q = quality == null ? Quality.MEDIUM : quality;
 		FFmpegBuilder builder = new FFmpegBuilder().setVerbosity(FFmpegBuilder.Verbosity.ERROR)
 			.overrideOutputFiles(true)
-			.addExtraArgs("-nostdin", "-nostats", "-protocol_whitelist", "file", "-max_pixels", Long.toString(maxPixels))
+			.addExtraArgs("-nostdin", "-nostats", "-protocol_whitelist", "file", "-codec_whitelist", Decoders.ALLOWED,
+					"-max_pixels", Long.toString(maxPixels))
 			.setFormat(info.demuxer())
 			.setInput(input.toString());
 		FFmpegOutputBuilder out = builder.addOutput(output.toString())

@@ -101,6 +101,9 @@ class MediaConverter implements Converter {
 	 * anything else is about the input. File paths are cut out of the message.
 	 */
 	private RuntimeException explain(String log) throws IOException {
+		if (Decoders.refusedIn(log)) {
+			return new RejectedInputException("The file uses a codec this service does not read.");
+		}
 		if (log.contains(MediaProbe.PIXEL_LIMIT_MARK)) {
 			return new RejectedInputException("The picture has frames larger than the limit of " + this.settings.maxPixels()
 					+ " pixels; it was refused.");

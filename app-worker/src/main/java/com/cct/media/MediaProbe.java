@@ -96,21 +96,25 @@ class MediaProbe {
 	}
 
 	/**
-	 * ffprobe may open local files only, through the allow-listed demuxers, decoding no frame over the
-	 * pixel limit; its errors are printed (the wrapper asks for none) so a refusal can say why.
+	 * ffprobe may open local files only, through the allow-listed demuxers and decoders, decoding no
+	 * frame over the pixel limit; its errors are printed (the wrapper asks for none) so a refusal can say why.
 	 */
 	static List<String> sandboxed(List<String> command, long maxPixels) {
 		List<String> args = new ArrayList<>(command);
 		if (args.size() > 1 && !args.contains("-version")) {
-			args.addAll(1, List.of("-protocol_whitelist", "file", "-format_whitelist", DEMUXERS, "-max_pixels",
-					Long.toString(maxPixels)));
+			args.addAll(1, List.of("-protocol_whitelist", "file", "-format_whitelist", DEMUXERS, "-codec_whitelist",
+					Decoders.ALLOWED, "-max_pixels", Long.toString(maxPixels)));
 			args.addAll(args.size() - 1, List.of("-v", "error"));
 		}
 		return args;
 	}
 
 	private RejectedInputException unreadable(MediaKind kind, ErrorTail errors) {
-		if (errors.text().contains(PIXEL_LIMIT_MARK)) {
+		String log = errors.text();
+		if (Decoders.refusedIn(log)) {
+			return new RejectedInputException("The file uses a codec this service does not read.");
+		}
+		if (log.contains(PIXEL_LIMIT_MARK)) {
 			return new RejectedInputException("The picture is too large: it has more than " + this.settings.maxPixels()
 					+ " pixels.");
 		}

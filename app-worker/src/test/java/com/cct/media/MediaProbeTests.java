@@ -72,7 +72,8 @@ class MediaProbeTests {
 		void allowsLocalFilesAndTheKnownDemuxersOnly() {
 			List<String> args = MediaProbe.sandboxed(List.of("ffprobe", "-v", "quiet", "-show_format", "in.bin"), 1000);
 			assertThat(args).containsExactly("ffprobe", "-protocol_whitelist", "file", "-format_whitelist",
-					MediaProbe.DEMUXERS, "-max_pixels", "1000", "-v", "quiet", "-show_format", "-v", "error", "in.bin");
+					MediaProbe.DEMUXERS, "-codec_whitelist", Decoders.ALLOWED, "-max_pixels", "1000", "-v", "quiet",
+					"-show_format", "-v", "error", "in.bin");
 		}
 
 		@Test
@@ -125,6 +126,17 @@ class MediaProbeTests {
 
 	@Nested
 	class Refusing {
+
+		@Test
+		void refusesACodecOutsideTheDecoderAllowList(@TempDir Path folder) throws Exception {
+			// ffmpeg's experimental wavelet codec: real, decodable, and not something people upload
+			Path snow = folder.resolve("snow.mkv");
+			MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x64:d=0.5", "-c:v",
+					"snow", "-strict", "-2", snow.toString()));
+			assertThatThrownBy(() -> probe().probe(snow, MediaKind.VIDEO, scope))
+				.isInstanceOf(RejectedInputException.class)
+				.hasMessage("The file uses a codec this service does not read.");
+		}
 
 		@Test
 		void refusesAnHlsPlaylistThatPointsAtALocalFile() throws Exception {
