@@ -43,9 +43,13 @@ public class FileStorage {
 
 	/** A fresh unguessable single-segment name with the given extension. */
 	public static String newStoredName(String extension) {
+		return randomHex() + "." + extension;
+	}
+
+	private static String randomHex() {
 		byte[] bytes = new byte[16];
 		RANDOM.nextBytes(bytes);
-		return HexFormat.of().formatHex(bytes) + "." + extension;
+		return HexFormat.of().formatHex(bytes);
 	}
 
 	public static boolean isStoredName(String name) {
@@ -72,6 +76,11 @@ public class FileStorage {
 	public Path newTempFile(Task task, String suffix) {
 		Path folder = createFolder(task);
 		return folder.resolve(TEMP_PREFIX + newStoredName(suffix));
+	}
+
+	/** A new temporary name inside the task's folder that says nothing of a format (no extension). */
+	public Path newTempFile(Task task) {
+		return createFolder(task).resolve(TEMP_PREFIX + randomHex());
 	}
 
 	/** A new temporary folder inside the task's folder (for archive extraction). */

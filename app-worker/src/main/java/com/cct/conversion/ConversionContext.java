@@ -52,6 +52,11 @@ public final class ConversionContext {
 		return this.output;
 	}
 
+	/** A new temporary name beside the output, without an extension. */
+	public Path newTempFile() {
+		return this.storage.newTempFile(this.task);
+	}
+
 	public Path newTempFolder() {
 		return this.storage.newTempFolder(this.task);
 	}

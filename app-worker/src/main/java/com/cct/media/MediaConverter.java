@@ -124,13 +124,13 @@ class MediaConverter implements Converter {
 	}
 
 	/**
-	 * The original under a name without an extension (a hard link in scratch space, a symbolic link
+	 * The original under a name without an extension (a hard link beside it, a symbolic link
 	 * where the file system has none), so ffprobe picks the demuxer by the content alone: by name a
 	 * {@code .jpg} goes to the image-sequence demuxer, which is not on the allow-list, and any other
 	 * name could steer it too. ffmpeg then reads it through the demuxer the probe found.
 	 */
 	private static Path withoutExtension(ConversionContext context) throws IOException {
-		Path link = context.newTempFolder().resolve("input");
+		Path link = context.newTempFile();
 		try {
 			return Files.createLink(link, context.input());
 		}
