@@ -77,7 +77,8 @@ class ApiSystemTests extends OnSharedStack {
 	@CsvSource({ "clip.mp4, mkv, video, h264", "clip.mp4, avi, video, mpeg4", "clip.mp4, mp3, audio, mp3",
 			"tone.wav, mp3, audio, mp3", "tone.wav, ogg, audio, vorbis", "tone.wav, acc, audio, aac",
 			"card.png, jpg, video, mjpeg", "card.png, webp, video, webp", "photo.jpg, png, video, png",
-			"photo.jpg, webp, video, webp", "clip.webm, mp4, video, h264", "clip.mkv, mp3, audio, mp3" })
+			"photo.jpg, webp, video, webp", "photo.jpg, avif, video, av1", "clip.webm, mp4, video, h264",
+			"clip.mkv, mp3, audio, mp3" })
 	void convertsMediaAndServesTheResult(String input, String target, String streamType, String codec) throws Exception {
 		Api.User user = api.newUser();
 		Path source = switch (input) {

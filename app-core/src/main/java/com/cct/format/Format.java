@@ -50,6 +50,7 @@ public enum Format {
 	WEBP("webp", MediaKind.IMAGE, aka(), mimes("image/webp"), readBy("webp_pipe"), "webp"),
 	GIF("gif", MediaKind.IMAGE, aka(), mimes("image/gif"), readBy("gif"), "gif"),
 	BMP("bmp", MediaKind.IMAGE, aka(), mimes("image/bmp", "image/x-ms-bmp"), readBy("bmp_pipe"), "image2"),
+	AVIF("avif", MediaKind.IMAGE, aka(), mimes("image/avif"), readBy(Demuxers.MOV), "avif"),
 	TIFF("tiff", MediaKind.IMAGE, aka("tif"), mimes("image/tiff"), readBy("tiff_pipe"), "image2"),
 
 	ZIP("zip", MediaKind.ARCHIVE, aka(), mimes("application/zip"), readBy(), null),

@@ -121,6 +121,9 @@ final class FfmpegCommands {
 			case GIF -> out.setVideoCodec("gif");
 			case BMP -> out.setVideoCodec("bmp").addExtraArgs("-update", "1");
 			case TIFF -> out.setVideoCodec("tiff").addExtraArgs("-update", "1");
+			case AVIF -> out.setVideoCodec("libaom-av1")
+				.setVideoPixelFormat("yuv420p")
+				.addExtraArgs("-still-picture", "1", "-cpu-used", "8", "-row-mt", "1", "-crf", pick(q, "24", "32", "45"));
 			default -> throw new IllegalArgumentException("not an image format: " + target);
 		}
 	}

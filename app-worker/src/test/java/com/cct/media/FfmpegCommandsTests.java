@@ -47,6 +47,7 @@ class FfmpegCommandsTests {
 			Map.entry(Format.TS, List.of("libx264", "aac")), Map.entry(Format.FLV, List.of("libx264", "aac")),
 			Map.entry(Format.THREE_GP, List.of("libx264", "aac")), Map.entry(Format.OGV, List.of("libtheora", "libvorbis")),
 			Map.entry(Format.AIFF, List.of("pcm_s16be")), Map.entry(Format.AC3, List.of("ac3")),
+			Map.entry(Format.AVIF, List.of("libaom-av1")),
 			Map.entry(Format.WEBM, List.of("libvpx-vp9", "libopus")),
 			Map.entry(Format.AVI, List.of("mpeg4", "libmp3lame")), Map.entry(Format.MPEG, List.of("mpeg2video", "mp2")),
 			Map.entry(Format.WMV, List.of("wmv2", "wmav2")), Map.entry(Format.MP3, List.of("libmp3lame")),
@@ -64,6 +65,7 @@ class FfmpegCommandsTests {
 			Map.entry(Format.TS, List.of("h264", "aac")), Map.entry(Format.FLV, List.of("h264", "aac")),
 			Map.entry(Format.THREE_GP, List.of("h264", "aac")), Map.entry(Format.OGV, List.of("theora", "vorbis")),
 			Map.entry(Format.AIFF, List.of("pcm_s16be")), Map.entry(Format.AC3, List.of("ac3")),
+			Map.entry(Format.AVIF, List.of("av1")),
 			Map.entry(Format.WEBM, List.of("vp9", "opus")), Map.entry(Format.AVI, List.of("mpeg4", "mp3")),
 			Map.entry(Format.MPEG, List.of("mpeg2video", "mp2")), Map.entry(Format.WMV, List.of("wmv2", "wmav2")),
 			Map.entry(Format.MP3, List.of("mp3")), Map.entry(Format.AAC, List.of("aac")),
@@ -266,7 +268,7 @@ class FfmpegCommandsTests {
 
 		@ParameterizedTest
 		@EnumSource(value = Format.class, names = { "WEBM", "MPEG", "WMV", "M4A", "OPUS", "WEBP", "TS", "FLV", "THREE_GP",
-				"OGV", "AIFF", "AC3" })
+				"OGV", "AIFF", "AC3", "AVIF" })
 		void writesTargetsThatReadBackAsTheirFormat(Format target) throws Exception {
 			JsonNode result = switch (target.kind()) {
 				case VIDEO -> convert(inputs.mp4(), VIDEO, target, Quality.MEDIUM);

@@ -42,6 +42,8 @@ class ContentInspectorTests {
 					"libx264")),
 			Map.entry("tone.aiff", List.of("-f", "lavfi", "-i", TONE)),
 			Map.entry("tone.ac3", List.of("-f", "lavfi", "-i", TONE, "-c:a", "ac3")),
+			Map.entry("still.avif", List.of("-f", "lavfi", "-i", PICTURE, "-frames:v", "1", "-c:v", "libaom-av1",
+					"-still-picture", "1", "-cpu-used", "8")),
 			Map.entry("tone.wav", List.of("-f", "lavfi", "-i", TONE)),
 			Map.entry("tone.mp3", List.of("-f", "lavfi", "-i", TONE, "-c:a", "libmp3lame")),
 			Map.entry("tone.ogg", List.of("-f", "lavfi", "-i", TONE, "-c:a", "libvorbis")),
@@ -61,7 +63,7 @@ class ContentInspectorTests {
 	@ParameterizedTest
 	@CsvSource({ "tone.wav, wav", "tone.mp3, mp3", "tone.ogg, ogg", "tone.m4a, m4a", "clip-mp42.mp4, mp4",
 			"frame.png, png", "clip.ts, ts", "clip.m2ts, ts", "clip.flv, flv", "clip.3gp, 3gp", "tone.aiff, aiff",
-			"tone.ac3, ac3" })
+			"tone.ac3, ac3", "still.avif, avif" })
 	void mediaIsKnownByItsBytes(String file, String format) throws Exception {
 		assertThat(inspectMedia(file).format()).contains(Format.fromId(format).orElseThrow());
 	}
