@@ -29,6 +29,8 @@ apt_install() {
 packages=()
 command -v ffmpeg > /dev/null 2>&1 || packages+=(ffmpeg)
 command -v ffprobe > /dev/null 2>&1 || packages+=(ffmpeg)
+# HEIC/HEIF photos are decoded by libheif (heif-enc makes them in the tests)
+command -v heif-convert > /dev/null 2>&1 || packages+=(libheif-examples)
 if [[ "${CCT_NEED_BROWSER:-}" == "1" ]]; then
   command -v chromium > /dev/null 2>&1 || packages+=(chromium)
   command -v chromedriver > /dev/null 2>&1 || packages+=(chromium-driver)

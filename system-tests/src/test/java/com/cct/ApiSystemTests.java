@@ -78,7 +78,7 @@ class ApiSystemTests extends OnSharedStack {
 			"tone.wav, mp3, audio, mp3", "tone.wav, ogg, audio, vorbis", "tone.wav, acc, audio, aac",
 			"card.png, jpg, video, mjpeg", "card.png, webp, video, webp", "photo.jpg, png, video, png",
 			"photo.jpg, webp, video, webp", "photo.jpg, avif, video, av1", "clip.webm, mp4, video, h264",
-			"clip.mkv, mp3, audio, mp3" })
+			"clip.mkv, mp3, audio, mp3", "photo.heic, jpg, video, mjpeg", "photo.heic, png, video, png" })
 	void convertsMediaAndServesTheResult(String input, String target, String streamType, String codec) throws Exception {
 		Api.User user = api.newUser();
 		Path source = switch (input) {
@@ -87,6 +87,14 @@ class ApiSystemTests extends OnSharedStack {
 			// a JPEG is read by its content, not sent to the image-sequence demuxer by its name
 			case "photo.jpg" -> Media.ffmpeg(files.resolve("photo-" + target + ".jpg"), "-f", "lavfi", "-i",
 					"testsrc=size=320x240", "-frames:v", "1");
+			// an iPhone-style photo, made by libheif's encoder
+			case "photo.heic" -> {
+				Path png = Media.ffmpeg(files.resolve("heic-source-" + target + ".png"), "-f", "lavfi", "-i",
+						"testsrc=size=320x240", "-frames:v", "1");
+				Path heic = files.resolve("photo-" + target + ".heic");
+				Media.run(List.of("heif-enc", "-q", "60", "-o", heic.toString(), png.toString()));
+				yield heic;
+			}
 			// Tika calls WebM and Matroska both application/x-matroska
 			case "clip.webm", "clip.mkv" -> Media.ffmpeg(files.resolve("clip-" + target + input.substring(4)), "-f", "lavfi",
 					"-i", "testsrc=size=160x120:rate=10:duration=1", "-f", "lavfi", "-i", "sine=duration=1", "-shortest",

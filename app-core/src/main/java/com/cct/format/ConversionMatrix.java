@@ -41,6 +41,9 @@ public final class ConversionMatrix {
 
 	/** How a source (empty: any file) becomes the target, or empty when it cannot. */
 	public static Optional<Operation> operation(Optional<Format> source, Format target) {
+		if (!target.writable()) {
+			return Optional.empty();
+		}
 		if (target.kind() == MediaKind.ARCHIVE) {
 			boolean archive = source.map(format -> format.kind() == MediaKind.ARCHIVE).orElse(false);
 			return Optional.of(archive ? Operation.REPACK : Operation.PACK);

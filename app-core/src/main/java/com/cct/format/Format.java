@@ -50,6 +50,9 @@ public enum Format {
 	WEBP("webp", MediaKind.IMAGE, aka(), mimes("image/webp"), readBy("webp_pipe"), "webp"),
 	GIF("gif", MediaKind.IMAGE, aka(), mimes("image/gif"), readBy("gif"), "gif"),
 	BMP("bmp", MediaKind.IMAGE, aka(), mimes("image/bmp", "image/x-ms-bmp"), readBy("bmp_pipe"), "image2"),
+	// iPhone photos; libheif decodes them (ffmpeg cannot put their tiles together), nothing writes them
+	HEIC("heic", MediaKind.IMAGE, aka("heif"), mimes("image/heic", "image/heif", "image/heic-sequence",
+			"image/heif-sequence"), readBy(), null),
 	AVIF("avif", MediaKind.IMAGE, aka(), mimes("image/avif"), readBy(Demuxers.MOV), "avif"),
 	TIFF("tiff", MediaKind.IMAGE, aka("tif"), mimes("image/tiff"), readBy("tiff_pipe"), "image2"),
 
@@ -105,7 +108,17 @@ public enum Format {
 		return this.demuxers;
 	}
 
-	/** The ffmpeg muxer that writes this format; empty for archives. */
+	/** Whether libheif, not ffmpeg, decodes this format (into a picture ffmpeg then reads). */
+	public boolean decodedByLibheif() {
+		return this == HEIC;
+	}
+
+	/** Whether the service can produce this format. */
+	public boolean writable() {
+		return this.kind == MediaKind.ARCHIVE || this.muxer != null;
+	}
+
+	/** The ffmpeg muxer that writes this format; empty for archives and formats only read. */
 	public Optional<String> muxer() {
 		return Optional.ofNullable(this.muxer);
 	}

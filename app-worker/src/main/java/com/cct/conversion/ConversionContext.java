@@ -52,6 +52,11 @@ public final class ConversionContext {
 		return this.output;
 	}
 
+	/** A new temporary file beside the output, with the given extension. */
+	public Path newTempFile(String extension) {
+		return this.storage.newTempFile(this.task, extension);
+	}
+
 	/** A new temporary name beside the output, without an extension. */
 	public Path newTempFile() {
 		return this.storage.newTempFile(this.task);

@@ -1,6 +1,7 @@
 package com.cct.media;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class MediaConverter implements Converter {
 		Task task = context.task();
 		Format source = task.source();
 		Format target = task.target();
-		Path input = withoutExtension(context);
+		Path input = withoutExtension(context, source.decodedByLibheif() ? decodeHeif(context) : context.input());
 		MediaInfo info = this.probe.probe(input, source.kind(), context.processes());
 		if (target.kind() == MediaKind.AUDIO && !info.hasAudio()) {
 			throw new RejectedInputException("The file has no audio track to convert.");
@@ -129,14 +130,39 @@ class MediaConverter implements Converter {
 	 * {@code .jpg} goes to the image-sequence demuxer, which is not on the allow-list, and any other
 	 * name could steer it too. ffmpeg then reads it through the demuxer the probe found.
 	 */
-	private static Path withoutExtension(ConversionContext context) throws IOException {
+	private static Path withoutExtension(ConversionContext context, Path original) throws IOException {
 		Path link = context.newTempFile();
 		try {
-			return Files.createLink(link, context.input());
+			return Files.createLink(link, original);
 		}
 		catch (IOException | UnsupportedOperationException ex) {
-			return Files.createSymbolicLink(link, context.input());
+			return Files.createSymbolicLink(link, original);
 		}
+	}
+
+	/**
+	 * An HEIC/HEIF photo decoded by libheif's {@code heif-convert} (jailed like ffmpeg) into a PNG in
+	 * scratch space: its tiles put together and its rotation and mirroring applied, so a portrait
+	 * photo stays upright. ffmpeg converts that PNG.
+	 */
+	private static Path decodeHeif(ConversionContext context) throws IOException, InterruptedException {
+		Path png = context.newTempFile("png");
+		ErrorTail errors = new ErrorTail();
+		Process process = context.processes()
+			.startReadingOutput(List.of("heif-convert", "--quiet", context.input().toString(), png.toString()), errors);
+		process.getInputStream().transferTo(OutputStream.nullOutputStream());
+		int exit = process.waitFor();
+		context.checkpoint();
+		if (exit == 0 && !Files.isRegularFile(png)) {
+			// a file of several pictures is written as name-1.png, name-2.png, ...: the first is the photo
+			png = png.resolveSibling(png.getFileName().toString().replace(".png", "-1.png"));
+		}
+		if (exit != 0 || !Files.isRegularFile(png) || Files.size(png) == 0) {
+			context.checkOutputSize();
+			throw new RejectedInputException("The file could not be read as an HEIC/HEIF photo: it is damaged, "
+					+ "truncated or uses a feature this service does not read.");
+		}
+		return png;
 	}
 
 	/** A generous multiple of the input's duration; the configured ceiling still applies. */

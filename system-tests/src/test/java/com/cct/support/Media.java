@@ -58,7 +58,7 @@ public final class Media {
 		}
 	}
 
-	static String run(List<String> command) {
+	public static String run(List<String> command) {
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
 			process.getOutputStream().close();
