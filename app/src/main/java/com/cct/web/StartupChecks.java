@@ -40,7 +40,7 @@ class StartupChecks implements InitializingBean {
 
 	/** Fragments of sample and placeholder values (compose defaults, README and .env examples). */
 	private static final List<String> SAMPLE_FRAGMENTS = List.of("dev-only", "change-me", "changeme", "openssl rand",
-			"random hex", "<", ">");
+			"random hex");
 
 	private final Environment environment;
 
