@@ -79,7 +79,12 @@ final class UploadGuardValve extends ValveBase {
 		}
 		else if (response.getStatus() >= 400 && !guard.ended(coyote.getContentLengthLong()) && !request.isAsync()) {
 			// The rest of a refused body (401, 413, ...) would be swallowed at the client's pace: close instead.
-			coyote.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+			boolean errorPageWanted = response.isErrorReportRequired();
+			request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+			if (!errorPageWanted) {
+				// the app's own answer stands; Tomcat's error flag must not turn it into an error page
+				response.setErrorReported();
+			}
 		}
 	}
 
@@ -94,9 +99,18 @@ final class UploadGuardValve extends ValveBase {
 						+ " bytes per second and was stopped. Please retry on a faster connection.");
 	}
 
+	/**
+	 * Tomcat marks the response as an error when it stops swallowing; the answer is already written,
+	 * so no error page must replace it (that dispatch would even parse the unread multipart body).
+	 */
+	private static void closeWithoutSwallowing(Request request, Response response) {
+		request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+		response.setErrorReported();
+	}
+
 	private void problem(Request request, Response response, ProblemDetail body) throws IOException {
 		// Close without reading the rest: a slow sender must not hold this thread any longer.
-		request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+		closeWithoutSwallowing(request, response);
 		response.setStatus(body.getStatus());
 		response.setHeader(HttpHeaders.CONNECTION, "close");
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -144,6 +144,19 @@ class UploadGuardValveTests {
 	}
 
 	@Test
+	void aTricklerBeyondTheCapIsRefusedAtOnceToo() throws IOException {
+		try (Socket first = connect(); Socket second = connect()) {
+			tricklingUpload(first, 100);
+			awaitReading(first);
+			long started = System.nanoTime();
+			tricklingUpload(second, 100);
+
+			assertThat(read(second)).startsWith("HTTP/1.1 503").contains("urn:cct:problem:busy");
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(900));
+		}
+	}
+
+	@Test
 	void requestsWithoutABodyAreLeftAlone() throws IOException {
 		try (Socket socket = connect()) {
 			socket.getOutputStream()
