@@ -204,6 +204,7 @@ render_nginx() {
   cat > "$work/render-nginx.sh" <<'SH'
 set -e
 . ./nginx/15-cct-body-limit.envsh > /dev/null
+. ./nginx/16-cct-real-ip.envsh > /dev/null
 defined="$(awk 'END { for (name in ENVIRON) printf "${%s} ", name }' < /dev/null)"
 for template in nginx/templates/*.template; do
   envsubst "$defined" < "$template" > "$1/conf.d/$(basename "$template" .template)"
@@ -268,6 +269,23 @@ nginx_bad_sizes() {
 }
 run "nginx: an unparsable CCT_MAX_UPLOAD_SIZE (1.5GB, 1gb, lots) fails the start" nginx_bad_sizes
 
+# Behind a load balancer: CCT_NGINX_TRUSTED_PROXIES becomes set_real_ip_from lines; unset, none.
+nginx_real_ip() {
+  local dir="$work/nginx-real-ip"
+  CCT_NGINX_TRUSTED_PROXIES="35.191.0.0/16,130.211.0.0/22 203.0.113.9" render_nginx 1GB "$dir" || return 1
+  nginx_test "$dir/nginx.conf" || return 1
+  for line in 'set_real_ip_from 35.191.0.0/16;' 'set_real_ip_from 203.0.113.9;' 'real_ip_recursive on;'; do
+    grep -qx "$line" "$dir/conf.d/cct-real-ip.conf" || { echo "no '$line' in the rendered cct-real-ip.conf"; return 1; }
+  done
+  if grep -q "^set_real_ip_from" "$work/nginx-1GB/conf.d/cct-real-ip.conf"; then
+    echo "without CCT_NGINX_TRUSTED_PROXIES the config still trusts a proxy"; return 1
+  fi
+  if CCT_NGINX_TRUSTED_PROXIES='10.0.0.1;evil' render_nginx 1GB "$work/nginx-bad-ip" > /dev/null 2>&1; then
+    echo "a malformed CCT_NGINX_TRUSTED_PROXIES rendered"; return 1
+  fi
+}
+run "nginx: CCT_NGINX_TRUSTED_PROXIES renders set_real_ip_from (none by default, malformed refused)" nginx_real_ip
+
 nginx_rules() {
   local conf=nginx/nginx.conf
   if grep -q '^[^#]*client_max_body_size' "$conf" || ! grep -q '^[[:space:]]*include conf.d/cct-body-limit.conf;' "$conf"; then
@@ -321,7 +339,7 @@ output "nfs" {
   value = templatefile("$PWD/terraform/gcp/nfs/startup.sh.tftpl", { client_cidr = "10.128.0.0/9", files_uid = 10001 })
 }
 output "web" {
-  value = templatefile("$PWD/terraform/gcp/web/startup.sh.tftpl", { nfs_server = "10.0.0.9", nfs_export = "/srv/cct", repo_url = "u", repo_ref = "main", app_image = "", jdbc_url = "jdbc:postgresql://10.1.0.3:5432/cct", db_user = "cct", project_id = "my-project", dashboard_username = "admin", public_url = "http://192.0.2.2", max_upload_size = "1GB", retention = "7d" })
+  value = templatefile("$PWD/terraform/gcp/web/startup.sh.tftpl", { nfs_server = "10.0.0.9", nfs_export = "/srv/cct", repo_url = "u", repo_ref = "main", app_image = "", jdbc_url = "jdbc:postgresql://10.1.0.3:5432/cct", db_user = "cct", project_id = "my-project", lb_ip = "192.0.2.2", dashboard_username = "admin", public_url = "http://192.0.2.2", max_upload_size = "1GB", retention = "7d" })
 }
 output "worker" {
   value = templatefile("$PWD/terraform/gcp/worker/startup.sh.tftpl", { repo_url = "u", repo_ref = "main", worker_image = "europe-west1-docker.pkg.dev/p/cct/worker:1", jdbc_url = "j", db_user = "cct", project_id = "my-project", nfs_server = "10.0.0.9", nfs_export = "/srv/cct", public_url = "http://192.0.2.2", max_job_duration = "30m", threads_per_vm = 4, smtp_host = "smtp.example.com", smtp_port = 587, smtp_username = "u", smtp_secret = "cct-worker-smtp-password", mail_from = "a@example.com" })

@@ -64,7 +64,9 @@ resource "google_compute_instance_template" "web" {
       db_user            = var.db_user
       dashboard_username = var.dashboard_username
       # names only: the values are read from Secret Manager at boot (secrets.tf)
-      project_id      = var.project_id
+      project_id = var.project_id
+      # nginx believes X-Forwarded-For from Google's front ends and the balancer's own hop
+      lb_ip           = google_compute_global_address.web.address
       public_url      = local.public_url
       max_upload_size = var.max_upload_size
       retention       = var.retention
