@@ -79,6 +79,9 @@ final class UploadGuardValve extends ValveBase {
 		}
 		else if (response.getStatus() >= 400 && !guard.ended(coyote.getContentLengthLong()) && !request.isAsync()) {
 			// The rest of a refused body (401, 413, ...) would be swallowed at the client's pace: close instead.
+			if (!response.isCommitted()) {
+				response.setHeader(HttpHeaders.CONNECTION, "close");
+			}
 			boolean errorPageWanted = response.isErrorReportRequired();
 			request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
 			if (!errorPageWanted) {

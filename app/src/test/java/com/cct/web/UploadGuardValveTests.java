@@ -18,6 +18,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ErrorPage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,10 @@ class UploadGuardValveTests {
 		Wrapper servlet = Tomcat.addServlet(context, "upload", new Sink());
 		servlet.setMultipartConfigElement(new MultipartConfigElement(this.folder.toString(), -1, -1, 0));
 		context.addServletMappingDecoded("/*", "upload");
+		// like Spring Boot's /error: a page that would replace an answer Tomcat thinks is an error
+		ErrorPage errorPage = new ErrorPage();
+		errorPage.setLocation("/error-page");
+		context.addErrorPage(errorPage);
 		this.valve = new UploadGuardValve(new UploadGuardSettings(Duration.ofSeconds(4), DataSize.ofBytes(200),
 				Duration.ofSeconds(1), 1, Duration.ofHours(1)), Jackson2ObjectMapperBuilder.json().build());
 		context.getPipeline().addValve(this.valve);
@@ -157,6 +162,23 @@ class UploadGuardValveTests {
 	}
 
 	@Test
+	void anAnswerGivenWithoutReadingTheBodyStandsAndTheConnectionCloses() throws IOException {
+		try (Socket socket = connect()) {
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST /refuse HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+					+ "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			sendEvery(out, 100);
+			long started = System.nanoTime();
+
+			String response = read(socket);
+
+			assertThat(response).startsWith("HTTP/1.1 401").contains("refused by the app").doesNotContain("error page");
+			assertThat(response).containsIgnoringCase("Connection: close");
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(900));
+		}
+	}
+
+	@Test
 	void requestsWithoutABodyAreLeftAlone() throws IOException {
 		try (Socket socket = connect()) {
 			socket.getOutputStream()
@@ -248,11 +270,21 @@ class UploadGuardValveTests {
 
 		@Override
 		protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-			response.getWriter().write("get");
+			response.getWriter().write(request.getRequestURI().equals("/error-page") ? "error page" : "get");
 		}
 
 		@Override
 		protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+			if (request.getRequestURI().equals("/error-page")) {
+				response.getWriter().write("error page");
+				return;
+			}
+			if (request.getRequestURI().equals("/refuse")) {
+				// as Spring Security's 401: answered at once, the body never read
+				response.setStatus(401);
+				response.getWriter().write("refused by the app");
+				return;
+			}
 			long bytes = 0;
 			int parts = 0;
 			try {
