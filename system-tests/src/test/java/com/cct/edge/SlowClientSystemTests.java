@@ -167,14 +167,22 @@ class SlowClientSystemTests {
 				}
 				latencies.add(System.nanoTime() - before);
 			}, 0, 250, TimeUnit.MILLISECONDS);
-			// an upload of someone else's while the tricklers hold what they can
-			int uploadDuringTrickle = upload(port, other);
+			// an upload of someone else's while the tricklers hold what they can; 0: no answer in 10 s
+			int uploadDuringTrickle;
+			try {
+				uploadDuringTrickle = upload(port, other);
+			}
+			catch (IOException ex) {
+				uploadDuringTrickle = 0;
+			}
 			try {
 				await().atMost(ALL_ENDED_WITHIN).pollInterval(Duration.ofMillis(200)).until(() -> ended.get() == TRICKLERS);
 			}
 			finally {
-				System.err.printf("endings on port %d (second:status=count): %s, %d of %d ended%n", port,
-						new TreeMap<>(endings), ended.get(), TRICKLERS);
+				System.err.printf("endings on port %d (second:status=count): %s, %d of %d ended; other client: %d "
+						+ "requests, %d failed, slowest %d ms; upload meanwhile: %d%n", port, new TreeMap<>(endings),
+						ended.get(), TRICKLERS, latencies.size(), failures.get(),
+						latencies.stream().mapToLong(Long::longValue).max().orElse(0) / 1_000_000, uploadDuringTrickle);
 			}
 			Duration allEnded = Duration.ofNanos(System.nanoTime() - started);
 			polling.cancel(false);
