@@ -59,7 +59,15 @@ worker_env=(
   CCT_HOST_STORAGE=/mnt/cct-files
 )
 
-run "compose.yaml: docker-compose config" docker-compose -f compose.yaml config -q
+# compose.yaml ships no secret: the two it needs must come from .env (${VAR:?...}).
+compose_env=(
+  CCT_JWT_SECRET=check-0123456789abcdef0123456789abcdef
+  CCT_DASHBOARD_PASSWORD=check-dashboard
+)
+
+run "compose.yaml: docker-compose config" env "${compose_env[@]}" docker-compose -f compose.yaml config -q
+run "compose.yaml: refuses to run without CCT_JWT_SECRET and CCT_DASHBOARD_PASSWORD" \
+  bash -c '! env -u CCT_JWT_SECRET -u CCT_DASHBOARD_PASSWORD docker-compose -f compose.yaml config -q'
 run "compose.worker.yaml: docker-compose config" env "${worker_env[@]}" docker-compose -f compose.worker.yaml config -q
 run "compose.worker.yaml: refuses to run without its required variables" \
   bash -c '! env -u SPRING_DATASOURCE_URL docker-compose -f compose.worker.yaml config -q'
@@ -109,6 +117,78 @@ PY
 run "compose files: Compose v2 compatible, worker scalable, shared files volume, nginx gets the upload limit" \
   compose_rules compose.yaml compose.worker.yaml
 
+# What an outsider can reach or read with the defaults: the rendered config, no variables of ours set.
+compose_exposure() {
+  env -u CCT_DASHBOARD_BIND -u CCT_MAIL_UI_BIND -u SPRING_PROFILES_ACTIVE "${compose_env[@]}" \
+    docker-compose -f compose.yaml config > "$work/compose-rendered.yaml" || return 1
+  python3 - "$work/compose-rendered.yaml" <<'PY'
+import sys, yaml
+problems = []
+services = yaml.safe_load(open(sys.argv[1]))["services"]
+for svc, spec in services.items():
+    for port in spec.get("ports", []):
+        if isinstance(port, dict):
+            target, host_ip = int(port.get("target")), port.get("host_ip", "")
+        else:
+            parts = str(port).split("/")[0].split(":")
+            target, host_ip = int(parts[-1]), (parts[0] if len(parts) == 3 else "")
+        if target in (8001, 8025) and host_ip != "127.0.0.1":
+            problems.append(f"{svc}: port {target} is published on {host_ip or 'every interface'} by default")
+    profile = str(spec.get("environment", {}).get("SPRING_PROFILES_ACTIVE", ""))
+    if "local" in profile.split(","):
+        problems.append(f"{svc}: the default profile is local (it tolerates missing secrets)")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+PY
+}
+run "compose.yaml: dashboard and mail UI on 127.0.0.1 by default, no local profile" compose_exposure
+
+# No sample secret in anything an operator deploys: the app refuses them outside the local profile
+# (StartupChecks), and no deployment file may supply them.
+no_sample_secrets() {
+  local hits
+  hits="$(grep -rnE 'dev-only|change-?me' compose.yaml compose.worker.yaml nginx terraform process_files.sh \
+    --include='*' 2> /dev/null | grep -v '^terraform/.*\.terraform/' || true)"
+  [[ -z "$hits" ]] || { echo "sample secrets in deployment files:"; echo "$hits"; return 1; }
+  if grep -nE '^[[:space:]]*(CCT_JWT_SECRET|CCT_DASHBOARD_PASSWORD):[[:space:]]*\$\{[A-Z_]+:-' compose.yaml; then
+    echo "compose.yaml gives a secret a default value"; return 1
+  fi
+}
+run "deployment files carry no dev-only or change-me secrets, compose has no secret defaults" no_sample_secrets
+
+aws_admin_cidr() {
+  local block
+  block="$(awk '/^variable "admin_cidr"/,/^}/' terraform/aws/variables.tf)"
+  [[ -n "$block" ]] || { echo "terraform/aws has no admin_cidr variable"; return 1; }
+  if grep -q '^[[:space:]]*default[[:space:]]*=' <<< "$block"; then
+    echo "terraform/aws: admin_cidr has a default; it must be given explicitly"; return 1
+  fi
+  grep -q 'cidrhost(var.admin_cidr' <<< "$block" || { echo "admin_cidr is not validated as a CIDR"; return 1; }
+  grep -q 'var.allow_public_admin ||' terraform/aws/main.tf || { echo "0.0.0.0/0 is not refused without allow_public_admin"; return 1; }
+  if grep -nE 'from_port[[:space:]]*=[[:space:]]*(8001|8025)' terraform/aws/main.tf; then
+    echo "terraform/aws opens the dashboard or the mail UI in the security group"; return 1
+  fi
+}
+run "terraform/aws: admin_cidr required (no default), validated, not 0.0.0.0/0 unless allowed; 8001/8025 closed" aws_admin_cidr
+
+gcp_secret_manager() {
+  local tier file
+  for tier in web worker; do
+    file="terraform/gcp/$tier/secrets.tf"
+    for resource in google_secret_manager_secret google_secret_manager_secret_version google_secret_manager_secret_iam_member; do
+      grep -q "resource \"$resource\"" "$file" || { echo "$file: no $resource"; return 1; }
+    done
+    grep -q 'roles/secretmanager.secretAccessor' "$file" || { echo "$file: the VMs cannot read the secrets"; return 1; }
+    grep -q 'gcloud secrets versions access' "terraform/gcp/$tier/startup.sh.tftpl" ||
+      { echo "terraform/gcp/$tier/startup.sh.tftpl does not read Secret Manager"; return 1; }
+    # The startup script is instance metadata: no secret may be rendered into it.
+    if awk '/templatefile\(/,/\}\)/' "terraform/gcp/$tier/main.tf" | grep -nE '(password|secret|redis_url)[[:space:]]*=[[:space:]]*(var\.|random_password)'; then
+      echo "terraform/gcp/$tier/main.tf renders a secret into the instance metadata"; return 1
+    fi
+  done
+}
+run "terraform/gcp: secrets in Secret Manager, read by the VMs' service accounts, none in instance metadata" gcp_secret_manager
+
 # --- nginx ------------------------------------------------------------------------------------
 
 # The container renders part of its config at start: the image's entrypoint sources
@@ -124,6 +204,7 @@ render_nginx() {
   cat > "$work/render-nginx.sh" <<'SH'
 set -e
 . ./nginx/15-cct-body-limit.envsh > /dev/null
+. ./nginx/16-cct-real-ip.envsh > /dev/null
 defined="$(awk 'END { for (name in ENVIRON) printf "${%s} ", name }' < /dev/null)"
 for template in nginx/templates/*.template; do
   envsubst "$defined" < "$template" > "$1/conf.d/$(basename "$template" .template)"
@@ -188,6 +269,23 @@ nginx_bad_sizes() {
 }
 run "nginx: an unparsable CCT_MAX_UPLOAD_SIZE (1.5GB, 1gb, lots) fails the start" nginx_bad_sizes
 
+# Behind a load balancer: CCT_NGINX_TRUSTED_PROXIES becomes set_real_ip_from lines; unset, none.
+nginx_real_ip() {
+  local dir="$work/nginx-real-ip"
+  CCT_NGINX_TRUSTED_PROXIES="35.191.0.0/16,130.211.0.0/22 203.0.113.9" render_nginx 1GB "$dir" || return 1
+  nginx_test "$dir/nginx.conf" || return 1
+  for line in 'set_real_ip_from 35.191.0.0/16;' 'set_real_ip_from 203.0.113.9;' 'real_ip_recursive on;'; do
+    grep -qx "$line" "$dir/conf.d/cct-real-ip.conf" || { echo "no '$line' in the rendered cct-real-ip.conf"; return 1; }
+  done
+  if grep -q "^set_real_ip_from" "$work/nginx-1GB/conf.d/cct-real-ip.conf"; then
+    echo "without CCT_NGINX_TRUSTED_PROXIES the config still trusts a proxy"; return 1
+  fi
+  if CCT_NGINX_TRUSTED_PROXIES='10.0.0.1;evil' render_nginx 1GB "$work/nginx-bad-ip" > /dev/null 2>&1; then
+    echo "a malformed CCT_NGINX_TRUSTED_PROXIES rendered"; return 1
+  fi
+}
+run "nginx: CCT_NGINX_TRUSTED_PROXIES renders set_real_ip_from (none by default, malformed refused)" nginx_real_ip
+
 nginx_rules() {
   local conf=nginx/nginx.conf
   if grep -q '^[^#]*client_max_body_size' "$conf" || ! grep -q '^[[:space:]]*include conf.d/cct-body-limit.conf;' "$conf"; then
@@ -206,6 +304,25 @@ nginx_rules() {
 }
 run "nginx/nginx.conf: rendered upload limit included (script executable), unbuffered uploads and SSE" nginx_rules
 
+# Slow clients: every client-side timeout set, and connection/request limits on logins and uploads.
+nginx_slow_clients() {
+  local conf=nginx/nginx.conf directive
+  for directive in client_header_timeout client_body_timeout send_timeout keepalive_timeout keepalive_requests \
+    limit_conn_zone limit_req_zone; do
+    grep -qE "^[[:space:]]*${directive}[[:space:]]" "$conf" || { echo "$conf: no $directive"; return 1; }
+  done
+  awk '/location \/api\/auth\/ \{/,/}/' "$conf" > "$work/auth"
+  grep -q 'limit_req zone=' "$work/auth" || { echo "/api/auth/ is not rate limited"; return 1; }
+  awk '/location = \/api\/tasks \{/,/}/' "$conf" > "$work/tasks"
+  if ! grep -q 'limit_conn ' "$work/tasks" || ! grep -q 'limit_req zone=' "$work/tasks"; then
+    echo "/api/tasks uploads have no connection or request limit"; return 1
+  fi
+  if grep -qE 'client_body_timeout[[:space:]]+([0-9]{3,}s|[0-9]+m)' "$conf"; then
+    echo "client_body_timeout is minutes long: a trickling client keeps its connection"; return 1
+  fi
+}
+run "nginx/nginx.conf: client timeouts, limit_conn/limit_req on /api/auth/ and uploads" nginx_slow_clients
+
 # --- terraform --------------------------------------------------------------------------------
 
 run "terraform fmt -check -recursive terraform" terraform fmt -check -recursive terraform
@@ -222,10 +339,10 @@ output "nfs" {
   value = templatefile("$PWD/terraform/gcp/nfs/startup.sh.tftpl", { client_cidr = "10.128.0.0/9", files_uid = 10001 })
 }
 output "web" {
-  value = templatefile("$PWD/terraform/gcp/web/startup.sh.tftpl", { nfs_server = "10.0.0.9", nfs_export = "/srv/cct", repo_url = "u", repo_ref = "main", app_image = "", jdbc_url = "jdbc:postgresql://10.1.0.3:5432/cct", db_user = "cct", db_password = "pw", redis_url = "redis://:a@10.1.0.4:6379", jwt_secret = "j", dashboard_username = "admin", dashboard_password = "d", public_url = "http://192.0.2.2", max_upload_size = "1GB", retention = "7d" })
+  value = templatefile("$PWD/terraform/gcp/web/startup.sh.tftpl", { nfs_server = "10.0.0.9", nfs_export = "/srv/cct", repo_url = "u", repo_ref = "main", app_image = "", jdbc_url = "jdbc:postgresql://10.1.0.3:5432/cct", db_user = "cct", project_id = "my-project", lb_ip = "192.0.2.2", dashboard_username = "admin", public_url = "http://192.0.2.2", max_upload_size = "1GB", retention = "7d" })
 }
 output "worker" {
-  value = templatefile("$PWD/terraform/gcp/worker/startup.sh.tftpl", { repo_url = "u", repo_ref = "main", worker_image = "europe-west1-docker.pkg.dev/p/cct/worker:1", jdbc_url = "j", db_user = "cct", db_password = "pw", redis_url = "r", nfs_server = "10.0.0.9", nfs_export = "/srv/cct", public_url = "http://192.0.2.2", max_job_duration = "30m", threads_per_vm = 4, smtp_host = "smtp.example.com", smtp_port = 587, smtp_username = "u", smtp_password = "p", mail_from = "a@example.com" })
+  value = templatefile("$PWD/terraform/gcp/worker/startup.sh.tftpl", { repo_url = "u", repo_ref = "main", worker_image = "europe-west1-docker.pkg.dev/p/cct/worker:1", jdbc_url = "j", db_user = "cct", project_id = "my-project", nfs_server = "10.0.0.9", nfs_export = "/srv/cct", public_url = "http://192.0.2.2", max_job_duration = "30m", threads_per_vm = 4, smtp_host = "smtp.example.com", smtp_port = 587, smtp_username = "u", smtp_secret = "cct-worker-smtp-password", mail_from = "a@example.com" })
 }
 EOF
   (cd "$dir" && terraform apply -auto-approve -input=false -no-color > apply.log 2>&1) || { cat "$dir/apply.log"; return 1; }

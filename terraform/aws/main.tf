@@ -1,13 +1,10 @@
 # One EC2 VM running the whole compose stack (compose.yaml): nginx on 8000, the JobRunr dashboard on
-# 8001, Mailpit on 8025, app, workers, PostgreSQL and Redis. Good for a demo or a small team; for
+# 127.0.0.1:8001, Mailpit on 127.0.0.1:8025 (both reached through an SSH tunnel from admin_cidr), app,
+# workers, PostgreSQL and Redis. Good for a demo or a small team; for
 # scaling workers across machines see terraform/gcp.
 #
 # Secrets (JWT secret, dashboard and database passwords) are generated on the VM at first boot into
 # /opt/cct/.env, so they appear neither in Terraform state nor in the instance's user data.
-
-locals {
-  admin_cidr = coalesce(var.admin_cidr, var.allowed_cidr)
-}
 
 data "aws_ami" "ubuntu" {
   most_recent = true
@@ -35,27 +32,11 @@ resource "aws_security_group" "cct" {
   }
 
   ingress {
-    description = "JobRunr dashboard (basic auth)"
-    from_port   = 8001
-    to_port     = 8001
-    protocol    = "tcp"
-    cidr_blocks = [local.admin_cidr]
-  }
-
-  ingress {
-    description = "Mailpit web UI"
-    from_port   = 8025
-    to_port     = 8025
-    protocol    = "tcp"
-    cidr_blocks = [local.admin_cidr]
-  }
-
-  ingress {
     description = "SSH"
     from_port   = 22
     to_port     = 22
     protocol    = "tcp"
-    cidr_blocks = [local.admin_cidr]
+    cidr_blocks = [var.admin_cidr]
   }
 
   egress {
@@ -68,6 +49,10 @@ resource "aws_security_group" "cct" {
 
   lifecycle {
     create_before_destroy = true
+    precondition {
+      condition     = var.allow_public_admin || !contains(["0.0.0.0/0", "::/0"], var.admin_cidr)
+      error_message = "admin_cidr opens SSH to the whole internet; narrow it (e.g. 203.0.113.7/32) or set allow_public_admin = true."
+    }
   }
 
   tags = {

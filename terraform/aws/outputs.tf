@@ -14,13 +14,18 @@ output "web_page" {
 }
 
 output "dashboard_url" {
-  description = "JobRunr dashboard; user admin, password in /opt/cct/.env on the VM (CCT_DASHBOARD_PASSWORD)."
-  value       = "http://${aws_eip.cct.public_ip}:8001/"
+  description = "JobRunr dashboard through an SSH tunnel (run the tunnel output first); user admin, password in /opt/cct/.env on the VM (CCT_DASHBOARD_PASSWORD)."
+  value       = "http://localhost:8001/"
 }
 
 output "mail_ui_url" {
-  description = "Mailpit: the notification mails the workers send."
-  value       = "http://${aws_eip.cct.public_ip}:8025/"
+  description = "Mailpit (the notification mails the workers send) through the same SSH tunnel."
+  value       = "http://localhost:8025/"
+}
+
+output "tunnel" {
+  description = "SSH tunnel to the dashboard and the mail UI, which listen on the VM's loopback only."
+  value       = "ssh -N -L 8001:127.0.0.1:8001 -L 8025:127.0.0.1:8025 ubuntu@${aws_eip.cct.public_ip}"
 }
 
 output "ssh" {

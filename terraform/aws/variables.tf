@@ -26,13 +26,18 @@ variable "allowed_cidr" {
 }
 
 variable "admin_cidr" {
-  description = "Who may reach SSH (22), the JobRunr dashboard (8001) and the mail UI (8025). Defaults to allowed_cidr; keep it narrow."
+  description = "Who may reach SSH (22), through which the JobRunr dashboard and the mail UI are tunnelled (they listen on the VM's loopback). Required, e.g. your own address 203.0.113.7/32; 0.0.0.0/0 needs allow_public_admin = true."
   type        = string
-  default     = null
   validation {
-    condition     = var.admin_cidr == null || can(cidrhost(var.admin_cidr, 0))
+    condition     = can(cidrhost(var.admin_cidr, 0))
     error_message = "admin_cidr must be a CIDR block such as 203.0.113.7/32."
   }
+}
+
+variable "allow_public_admin" {
+  description = "Let admin_cidr be the whole internet (0.0.0.0/0 or ::/0). Off: SSH open to everyone is a choice to make on purpose."
+  type        = bool
+  default     = false
 }
 
 variable "repo_url" {

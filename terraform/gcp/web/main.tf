@@ -62,14 +62,14 @@ resource "google_compute_instance_template" "web" {
       app_image          = var.app_image
       jdbc_url           = var.jdbc_url
       db_user            = var.db_user
-      db_password        = var.db_password
-      redis_url          = var.redis_url
-      jwt_secret         = random_password.jwt.result
       dashboard_username = var.dashboard_username
-      dashboard_password = random_password.dashboard.result
-      public_url         = local.public_url
-      max_upload_size    = var.max_upload_size
-      retention          = var.retention
+      # names only: the values are read from Secret Manager at boot (secrets.tf)
+      project_id = var.project_id
+      # nginx believes X-Forwarded-For from Google's front ends and the balancer's own hop
+      lb_ip           = google_compute_global_address.web.address
+      public_url      = local.public_url
+      max_upload_size = var.max_upload_size
+      retention       = var.retention
     })
   }
 
@@ -81,6 +81,9 @@ resource "google_compute_instance_template" "web" {
   lifecycle {
     create_before_destroy = true
   }
+
+  # A VM must be able to read its secrets when it boots.
+  depends_on = [google_secret_manager_secret_version.web, google_secret_manager_secret_iam_member.web]
 }
 
 # Autohealing: the app's own health on the management port.

@@ -48,8 +48,7 @@ resource "google_compute_instance_template" "worker" {
       worker_image     = var.worker_image
       jdbc_url         = var.jdbc_url
       db_user          = var.db_user
-      db_password      = var.db_password
-      redis_url        = var.redis_url
+      project_id       = var.project_id
       nfs_server       = var.nfs_server
       nfs_export       = var.nfs_export
       public_url       = var.public_url
@@ -58,8 +57,9 @@ resource "google_compute_instance_template" "worker" {
       smtp_host        = var.smtp_host
       smtp_port        = var.smtp_port
       smtp_username    = var.smtp_username
-      smtp_password    = var.smtp_password
-      mail_from        = var.mail_from
+      # names only: the values are read from Secret Manager at boot (secrets.tf)
+      smtp_secret = local.with_smtp_password ? "cct-worker-smtp-password" : ""
+      mail_from   = var.mail_from
     })
     # Give running conversions what time Compute Engine allows before the VM goes away.
     shutdown-script = "docker ps -q --filter label=com.docker.compose.service=worker | xargs -r docker stop -t 80"
@@ -73,6 +73,9 @@ resource "google_compute_instance_template" "worker" {
   lifecycle {
     create_before_destroy = true
   }
+
+  # A VM must be able to read its secrets when it boots.
+  depends_on = [google_secret_manager_secret_version.worker, google_secret_manager_secret_iam_member.worker]
 }
 
 resource "google_compute_health_check" "worker" {

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import org.jobrunr.spring.autoconfigure.JobRunrProperties;
 import org.slf4j.Logger;
@@ -18,8 +21,10 @@ import org.springframework.util.StringUtils;
 import com.cct.storage.FileStorage;
 
 /**
- * Refuses to start outside the local profile with a weak dashboard password (the JWT secret is
- * checked where it is used), and prepares the upload spool folder beside the task folders so a
+ * Refuses to start outside the local profile with a weak dashboard password (the JWT secret's length
+ * is checked where it is used) or with a JWT secret or dashboard password copied from a file this
+ * project ships (compose.yaml's old defaults, the local profile's password, the README's
+ * placeholders): anyone who reads the repository knows those. Also prepares the upload spool folder beside the task folders so a
  * finished upload moves into place by a rename.
  */
 @Component
@@ -28,6 +33,14 @@ class StartupChecks implements InitializingBean {
 	private static final Logger log = LoggerFactory.getLogger(StartupChecks.class);
 
 	static final int MIN_DASHBOARD_PASSWORD = 12;
+
+	/** Values that appeared in shipped files; never a secret, whatever their length. */
+	static final Set<String> PUBLISHED_VALUES = Set.of("dev-only-jwt-secret-change-me-0123456789abcdef",
+			"dev-only-dashboard", "local-admin");
+
+	/** Fragments of sample and placeholder values (compose defaults, README and .env examples). */
+	private static final List<String> SAMPLE_FRAGMENTS = List.of("dev-only", "change-me", "changeme", "openssl rand",
+			"random hex");
 
 	private final Environment environment;
 
@@ -49,6 +62,10 @@ class StartupChecks implements InitializingBean {
 	public void afterPropertiesSet() {
 		boolean local = this.environment.acceptsProfiles(Profiles.of("local"));
 		String password = this.jobRunr.getDashboard().getPassword();
+		if (!local) {
+			refusePublished("CCT_JWT_SECRET", this.environment.getProperty("cct.jwt.secret"));
+			refusePublished("CCT_DASHBOARD_PASSWORD", password);
+		}
 		if (password == null || password.length() < MIN_DASHBOARD_PASSWORD) {
 			if (!local) {
 				throw new IllegalStateException("CCT_DASHBOARD_PASSWORD must be set to at least "
@@ -65,6 +82,18 @@ class StartupChecks implements InitializingBean {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the storage folder " + this.storage.root(), ex);
 		}
+	}
+
+	private static void refusePublished(String variable, String value) {
+		if (value != null && isPublished(value)) {
+			throw new IllegalStateException(variable + " is a sample value published with this project; set a "
+					+ "secret of your own (e.g. `openssl rand -hex 32`) outside the local profile");
+		}
+	}
+
+	static boolean isPublished(String value) {
+		String lower = value.strip().toLowerCase(Locale.ROOT);
+		return PUBLISHED_VALUES.contains(value.strip()) || SAMPLE_FRAGMENTS.stream().anyMatch(lower::contains);
 	}
 
 }

@@ -10,6 +10,8 @@ import org.jobrunr.spring.autoconfigure.JobRunrProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -60,6 +62,51 @@ class StartupChecksTests {
 		checks("local", STRONG).afterPropertiesSet();
 
 		assertThat(output).doesNotContain("CCT_DASHBOARD_PASSWORD");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "dev-only-dashboard", "local-admin", "dev-only-something-long-enough",
+			"<openssl rand -hex 12>", "please-change-me-now" })
+	void outsideTheLocalProfileADashboardPasswordFromAShippedFileStopsTheStart(String published) {
+		assertThatThrownBy(() -> checks("prod", published).afterPropertiesSet())
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("CCT_DASHBOARD_PASSWORD")
+			.hasMessageContaining("sample value");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "dev-only-jwt-secret-change-me-0123456789abcdef",
+			"<64 random hex chars: openssl rand -hex 32>" })
+	void outsideTheLocalProfileAJwtSecretFromAShippedFileStopsTheStart(String published) {
+		MockEnvironment environment = profile("prod");
+		environment.setProperty("cct.jwt.secret", published);
+
+		assertThatThrownBy(() -> new StartupChecks(environment, new FileStorage(new StorageSettings(this.folder)),
+				dashboard(STRONG), this.multipart)
+			.afterPropertiesSet()).isInstanceOf(IllegalStateException.class).hasMessageContaining("CCT_JWT_SECRET");
+	}
+
+	@Test
+	void theLocalProfileAcceptsTheShippedValues() {
+		MockEnvironment environment = profile("local");
+		environment.setProperty("cct.jwt.secret", "dev-only-jwt-secret-change-me-0123456789abcdef");
+
+		assertThatNoException().isThrownBy(() -> new StartupChecks(environment,
+				new FileStorage(new StorageSettings(this.folder)), dashboard("local-admin"), this.multipart)
+			.afterPropertiesSet());
+	}
+
+	@Test
+	void everyDevOnlyValueInTheComposeFileIsKnown() throws java.io.IOException {
+		java.util.regex.Matcher defaults = java.util.regex.Pattern.compile("\\$\\{CCT_[A-Z_]+:-([^}]+)}")
+			.matcher(java.nio.file.Files.readString(Path.of("../compose.yaml")));
+		while (defaults.find()) {
+			if (defaults.group(1).contains("dev-only")) {
+				assertThat(StartupChecks.isPublished(defaults.group(1))).as(defaults.group(1)).isTrue();
+			}
+		}
+		assertThat(StartupChecks.isPublished("local-admin")).isTrue();
+		assertThat(StartupChecks.isPublished("9f2c1e7a4b6d8e0f1a3c5e7b9d1f3a5c")).isFalse();
 	}
 
 	@Test

@@ -1,0 +1,43 @@
+# The web VMs' secrets live in Secret Manager, not in the instance metadata (which anyone with
+# compute.instances.get can read, and which is copied into every template): the startup script
+# fetches them with the VM's service account. They still pass through the Terraform state, so keep
+# the state in a protected bucket.
+
+locals {
+  web_secrets = {
+    "cct-web-db-password"        = var.db_password
+    "cct-web-redis-url"          = var.redis_url
+    "cct-web-jwt-secret"         = random_password.jwt.result
+    "cct-web-dashboard-password" = random_password.dashboard.result
+  }
+}
+
+resource "google_project_service" "secretmanager" {
+  project            = var.project_id
+  service            = "secretmanager.googleapis.com"
+  disable_on_destroy = false
+}
+
+resource "google_secret_manager_secret" "web" {
+  for_each  = toset(["cct-web-db-password", "cct-web-redis-url", "cct-web-jwt-secret", "cct-web-dashboard-password"])
+  project   = var.project_id
+  secret_id = each.value
+  replication {
+    auto {}
+  }
+  depends_on = [google_project_service.secretmanager]
+}
+
+resource "google_secret_manager_secret_version" "web" {
+  for_each    = google_secret_manager_secret.web
+  secret      = each.value.id
+  secret_data = local.web_secrets[each.key]
+}
+
+resource "google_secret_manager_secret_iam_member" "web" {
+  for_each  = google_secret_manager_secret.web
+  project   = var.project_id
+  secret_id = each.value.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.web.email}"
+}
