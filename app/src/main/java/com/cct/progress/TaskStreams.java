@@ -103,11 +103,6 @@ class TaskStreams {
 		return emitter;
 	}
 
-	/** How many streams the account has open on this process. */
-	int openStreams(UUID userId) {
-		return this.openPerUser.getOrDefault(userId, 0);
-	}
-
 	private boolean acquire(UUID userId) {
 		boolean[] acquired = { false };
 		this.openPerUser.compute(userId, (id, open) -> {

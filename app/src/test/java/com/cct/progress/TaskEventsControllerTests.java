@@ -154,8 +154,11 @@ class TaskEventsControllerTests {
 		MvcResult first = open(this.uploaded.id());
 		open(second.id());
 
-		this.mvc.perform(get("/api/tasks/{id}/events", second.id()).header(HttpHeaders.AUTHORIZATION, bearer()))
+		// as the page asks, with Accept: text/event-stream
+		this.mvc.perform(get("/api/tasks/{id}/events", second.id()).header(HttpHeaders.AUTHORIZATION, bearer())
+			.accept(MediaType.TEXT_EVENT_STREAM))
 			.andExpect(status().isTooManyRequests())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "10"))
 			.andExpect(jsonPath("$.type").value("urn:cct:problem:too-many-streams"))
 			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("2 event streams open")));

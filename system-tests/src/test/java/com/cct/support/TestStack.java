@@ -30,6 +30,8 @@ public final class TestStack {
 
 	private final Map<String, String> workerOverrides;
 
+	private Map<String, String> webOverrides = Map.of();
+
 	public static final String MAX_UPLOAD = "64MB";
 
 	/** The machine's Redis and PostgreSQL, which the suite's tests never stop. */
@@ -79,6 +81,18 @@ public final class TestStack {
 	 */
 	public static TestStack isolated(String name, int redisPort, int pgPort, Map<String, String> workerOverrides) {
 		TestStack stack = new TestStack(name, redisPort, pgPort, workerOverrides);
+		stack.startOrStop();
+		return stack;
+	}
+
+	/**
+	 * A stack of its own whose web process also gets {@code webOverrides} (limits set small, say);
+	 * the caller stops it.
+	 */
+	public static TestStack isolatedWithWeb(String name, int redisPort, Map<String, String> webOverrides,
+			Map<String, String> workerOverrides) {
+		TestStack stack = new TestStack(name, redisPort, SHARED_PG_PORT, workerOverrides);
+		stack.webOverrides = Map.copyOf(webOverrides);
 		stack.startOrStop();
 		return stack;
 	}
@@ -157,6 +171,12 @@ public final class TestStack {
 		env.put("CCT_DASHBOARD_USERNAME", "operator");
 		env.put("CCT_DASHBOARD_PASSWORD", DASHBOARD_PASSWORD);
 		env.put("CCT_MAX_UPLOAD_SIZE", MAX_UPLOAD);
+		// the suite's load-style tests upload hundreds of tasks per account at once; fair/ sets the
+		// per-account limits small on stacks of its own
+		env.put("CCT_USER_ACTIVE_TASKS", "100000");
+		env.put("CCT_USER_UPLOADS_PER_HOUR", "100000");
+		env.put("CCT_USER_STREAMS", "1000");
+		env.putAll(this.webOverrides);
 		return env;
 	}
 
