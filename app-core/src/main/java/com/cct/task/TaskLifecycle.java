@@ -6,7 +6,9 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
+import org.springframework.data.relational.core.conversion.DbActionExecutionException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -77,7 +79,16 @@ public class TaskLifecycle {
 	public Task create(Task task) {
 		Task stored = this.transactions.execute(tx -> {
 			this.usage.admitUpload(task.userId(), task.sizeBytes());
-			return this.jdbc.insert(task);
+			try {
+				return this.jdbc.insert(task);
+			}
+			catch (DbActionExecutionException ex) {
+				// the aggregate template wraps what the driver said; callers branch on the duplicate key
+				if (ex.getCause() instanceof DuplicateKeyException duplicate) {
+					throw duplicate;
+				}
+				throw ex;
+			}
 		});
 		this.cache.publish(TaskEvent.STATUS, stored);
 		this.meters.counter("cct.uploads", "to", stored.target().id()).increment();

@@ -2,6 +2,7 @@ package com.cct.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.springframework.boot.test.autoconfigure.jdbc.AutoConfigureTestDatabas
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -40,8 +42,11 @@ import org.springframework.util.unit.DataSize;
 
 import com.cct.TestDatabase;
 import com.cct.format.Format;
+import com.cct.job.TaskJobs;
 import com.cct.storage.FileStorage;
 import com.cct.task.UsageLimitException.Limit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Usage counted and admitted against the real PostgreSQL and schema, each admission in its own
@@ -111,6 +116,26 @@ class TaskUsageTests {
 		assertThat(mine.storedBytes()).isEqualTo(1000 + 500 + 200 + 100);
 		assertThat(mine.uploadsLastHour()).isEqualTo(3);
 		assertThat(this.usage.of(this.user).storedBytes()).isEqualTo(7);
+	}
+
+	@Test
+	void theLifecycleAdmitsAndStoresInOneTransactionAndADuplicateKeyIsNotCounted() {
+		TaskLifecycle lifecycle = new TaskLifecycle(this.tasks, this.aggregates, mock(TaskStatusCache.class),
+				mock(TaskJobs.class), mock(FileStorage.class), new SimpleMeterRegistry(), this.clock, this.usage,
+				this.transactionManager);
+		lifecycle.create(withKey("key-1"));
+
+		assertThatThrownBy(() -> lifecycle.create(withKey("key-1"))).isInstanceOf(DuplicateKeyException.class);
+		assertThat(this.usage.of(this.user).uploadsLastHour()).as("the second admission rolled back").isEqualTo(1);
+		lifecycle.create(withKey("key-2"));
+		lifecycle.create(withKey("key-3"));
+		assertThatThrownBy(() -> lifecycle.create(withKey("key-4"))).isInstanceOf(UsageLimitException.class);
+		assertThat(this.usage.of(this.user).activeTasks()).isEqualTo(3);
+	}
+
+	private Task withKey(String key) {
+		return Task.uploaded(UUID.randomUUID(), this.user, "song.wav", Format.WAV, Format.MP3, null, 1,
+				FileStorage.newStoredName("wav"), FileStorage.newStoredName("mp3"), true, key, now());
 	}
 
 	@Nested

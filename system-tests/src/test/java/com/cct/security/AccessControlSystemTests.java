@@ -65,6 +65,7 @@ class AccessControlSystemTests extends OnSharedStack {
 			"POST /api/auth/signup",           Subject.NEW_ACCOUNT,    201, 201, 201, 201, 201, 201, 201,
 			"POST /api/auth/login",            Subject.CREDENTIALS,    200, 200, 200, 200, 200, 200, 200,
 			"GET /api/formats",                Subject.NOTHING,        200, 200, 200, 200, 200, 200, 200,
+			"GET /api/account",                Subject.NOTHING,        401, 401, 401, 401, 401, 200, 200,
 			"GET /api/tasks",                  Subject.NOTHING,        401, 401, 401, 401, 401, 200, 200,
 			"POST /api/tasks",                 Subject.UPLOAD,         401, 401, 401, 401, 401, 201, 201,
 			"GET /api/tasks/{id}",             Subject.FINISHED_TASK,  401, 401, 401, 401, 401, 404, 200,
