@@ -65,6 +65,7 @@
     uploadLabel: $('upload-progress-label'),
     uploadAbort: $('upload-abort'),
     uploadMessage: $('upload-message'),
+    usage: $('usage'),
     convertHeading: $('convert-heading'),
     refresh: $('refresh'),
     tasksMessage: $('tasks-message'),
@@ -87,6 +88,7 @@
     streams: new Map(), // id -> { abort() }: open streams and scheduled reconnects
     waiting: new Set(), // unfinished tasks without a stream slot: polled instead
     pollTimer: null,
+    accountTimer: null,
     listLoaded: false,
   };
 
@@ -271,6 +273,7 @@
   }
 
   function showAuth() {
+    el.usage.hidden = true;
     el.appView.hidden = true;
     el.session.hidden = true;
     el.authView.hidden = false;
@@ -577,6 +580,7 @@
         const replayed = xhr.getResponseHeader('Idempotent-Replayed') === 'true';
         resetUploadForm();
         upsertTask(task, { prepend: true });
+        scheduleAccount();
         watch(task);
         const text = replayed
           ? fileName + ' was already uploaded: showing that conversion.'
@@ -627,6 +631,7 @@
         if (!seen.has(id)) forgetTask(id);
       }
       state.listLoaded = true;
+      scheduleAccount();
       tasks.forEach(watch);
       updateEmpty();
       await revealHashTask();
@@ -635,6 +640,34 @@
     } finally {
       el.refresh.disabled = false;
     }
+  }
+
+  // ---------------------------------------------------------------- account usage
+
+  /** What the account uses of each limit, under the upload form; refreshed when that changes. */
+  async function loadAccount() {
+    window.clearTimeout(state.accountTimer);
+    state.accountTimer = null;
+    try {
+      const account = await api('/api/account');
+      if (!state.token) return;
+      const usage = account.usage;
+      const parts = [
+        usage.activeTasks.used + ' of ' + usage.activeTasks.limit + ' unfinished conversions',
+        formatBytes(usage.storedBytes.used) + ' of ' + formatBytes(usage.storedBytes.limit) + ' stored',
+        usage.uploadsLastHour.used + ' of ' + usage.uploadsLastHour.limit + ' uploads this hour',
+      ];
+      el.usage.textContent = 'Your usage: ' + parts.join(' · ');
+      el.usage.classList.toggle('usage-full', Object.values(usage).some((m) => m.used >= m.limit));
+      el.usage.hidden = false;
+    } catch (error) {
+      // usage is a courtesy: the list and the uploads work without it
+    }
+  }
+
+  function scheduleAccount() {
+    if (state.accountTimer || !state.token) return;
+    state.accountTimer = window.setTimeout(loadAccount, 500);
   }
 
   function updateEmpty() {
@@ -659,6 +692,7 @@
     }
     renderTask(item, task, previous);
     updateEmpty();
+    if (previous && previous.status !== task.status) scheduleAccount();
     if (previous && previous.status !== task.status && !options.quiet) {
       announce(task.fileName + ' to ' + formatLabel(task.newFormat) + ': ' + STATUS_LABELS[task.status].toLowerCase()
         + (task.status === 'failed' && task.error ? '. ' + task.error : '.'));
@@ -763,6 +797,7 @@
       const item = taskElement(id);
       const next = item && (item.nextElementSibling || item.previousElementSibling);
       forgetTask(id);
+      scheduleAccount();
       announce('Deleted ' + (task ? task.fileName : 'the conversion') + '.');
       if (next) next.focus(); else el.convertHeading.focus();
     } catch (error) {
@@ -931,6 +966,13 @@
       }
       if (response.status === 401) {
         sessionEnded();
+        return;
+      }
+      if (response.status === 429) {
+        // the account has all the streams it may: follow this one by polling until a stream ends
+        if (state.streams.get(id) === entry) state.streams.delete(id);
+        state.waiting.add(id);
+        schedulePolling();
         return;
       }
       if (response.ok && response.body) {

@@ -6,8 +6,12 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
+import org.springframework.data.relational.core.conversion.DbActionExecutionException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import com.cct.job.TaskJobs;
 import com.cct.storage.FileStorage;
@@ -47,8 +51,15 @@ public class TaskLifecycle {
 
 	private final Clock clock;
 
+	private final TaskUsage usage;
+
+	private final TransactionTemplate transactions;
+
 	TaskLifecycle(TaskRepository tasks, JdbcAggregateTemplate jdbc, TaskStatusCache cache, TaskJobs jobs,
-			FileStorage storage, MeterRegistry meters, Clock clock) {
+			FileStorage storage, MeterRegistry meters, Clock clock, TaskUsage usage,
+			PlatformTransactionManager transactions) {
+		this.usage = usage;
+		this.transactions = new TransactionTemplate(transactions);
 		this.tasks = tasks;
 		this.jdbc = jdbc;
 		this.cache = cache;
@@ -62,10 +73,23 @@ public class TaskLifecycle {
 	 * Stores a new task whose original is already in its folder: the row first (committed, since
 	 * JobRunr enqueues with its own connection and a worker must find the row), then its snapshot
 	 * (before a fast worker can publish {@code processing}), then the job. A failed enqueue is left to
-	 * the reconciler. A duplicate idempotency key surfaces as Spring's DuplicateKeyException.
+	 * the reconciler. A duplicate idempotency key surfaces as Spring's DuplicateKeyException; an
+	 * account at one of its limits as {@link UsageLimitException}, with nothing stored.
 	 */
 	public Task create(Task task) {
-		Task stored = this.jdbc.insert(task);
+		Task stored = this.transactions.execute(tx -> {
+			this.usage.admitUpload(task.userId(), task.sizeBytes());
+			try {
+				return this.jdbc.insert(task);
+			}
+			catch (DbActionExecutionException ex) {
+				// the aggregate template wraps what the driver said; callers branch on the duplicate key
+				if (ex.getCause() instanceof DuplicateKeyException duplicate) {
+					throw duplicate;
+				}
+				throw ex;
+			}
+		});
 		this.cache.publish(TaskEvent.STATUS, stored);
 		this.meters.counter("cct.uploads", "to", stored.target().id()).increment();
 		try {
@@ -126,9 +150,19 @@ public class TaskLifecycle {
 		return cancelled;
 	}
 
-	/** Runs a failed or cancelled task again under the same id, from its original. */
+	/**
+	 * Runs a failed or cancelled task again under the same id, from its original. It is unfinished
+	 * again, so it needs a free place under the account's active-task limit
+	 * ({@link UsageLimitException} otherwise).
+	 */
 	public Optional<Task> retry(Task task) {
-		Optional<Task> again = published(this.tasks.markForRetry(task.id()));
+		if (!task.retryable()) {
+			return Optional.empty();
+		}
+		Optional<Task> again = published(this.transactions.execute(tx -> {
+			this.usage.admitRetry(task.userId());
+			return this.tasks.markForRetry(task.id());
+		}));
 		again.ifPresent(queued -> {
 			this.storage.deleteTemporaries(task);
 			this.storage.deleteResult(task);

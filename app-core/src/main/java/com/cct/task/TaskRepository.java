@@ -44,6 +44,19 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 	@Query("select * from tasks where created_at < :before order by created_at limit :max")
 	List<Task> findCreatedBefore(Instant before, int max);
 
+	/**
+	 * Whether a conversion of {@code owner} should wait: the owner already has {@code perUser} or more
+	 * tasks processing while another account waits with fewer than that running. Work-conserving: with
+	 * nobody else waiting, one account may use every worker.
+	 */
+	@Transactional(readOnly = true)
+	@Query("""
+			select (select count(*) from tasks where user_id = :owner and status = 'processing') >= :perUser
+			and exists (select 1 from tasks waiting where waiting.status = 'uploaded' and waiting.user_id <> :owner
+			and (select count(*) from tasks running where running.user_id = waiting.user_id
+			and running.status = 'processing') < :perUser)""")
+	boolean ownerMustYield(UUID owner, int perUser);
+
 	@Query("""
 			update tasks set status = 'processing', progress = 0, error = null, started_at = :now, finished_at = null,
 			crashes = crashes + (case when status = 'processing' and attempt_open then 1 else 0 end), attempt_open = true

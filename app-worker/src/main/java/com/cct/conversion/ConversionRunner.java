@@ -52,8 +52,12 @@ class ConversionRunner implements ConversionJob {
 
 	private final Clock clock;
 
+	private final FairShare fairShare;
+
 	ConversionRunner(TaskRepository tasks, TaskLifecycle lifecycle, FileStorage storage, List<Converter> converters,
-			ProcessControl control, ConversionSettings settings, ConversionMetrics metrics, Clock clock) {
+			ProcessControl control, ConversionSettings settings, ConversionMetrics metrics, Clock clock,
+			FairShare fairShare) {
+		this.fairShare = fairShare;
 		this.tasks = tasks;
 		this.lifecycle = lifecycle;
 		this.clock = clock;
@@ -69,6 +73,10 @@ class ConversionRunner implements ConversionJob {
 		Optional<Task> stored = this.tasks.findById(taskId);
 		if (stored.isEmpty() || stored.get().status().isFinal()) {
 			log.info("Task {} is gone or already ended; nothing to do", taskId);
+			return;
+		}
+		if (this.fairShare.mustYield(stored.get())) {
+			// before start: the task stays uploaded, no attempt is opened; the job is scheduled again
 			return;
 		}
 		Optional<Task> started = this.lifecycle.start(taskId);

@@ -16,9 +16,12 @@ import org.springframework.util.unit.DataSize;
  * result would be larger fails with a reason
  * @param processMaxMemory the address space each external process (ffmpeg, ffprobe) may use
  * ({@code CCT_PROCESS_MAX_MEMORY})
+ * @param userRunningTasks conversions of one account that run while another account waits with fewer
+ * running ({@code CCT_USER_RUNNING_TASKS}); its further jobs are put back a few seconds; 0 turns this off
  */
 @ConfigurationProperties("cct.conversion")
 record ConversionSettings(@DefaultValue("30m") Duration maxJobDuration,
 		@DefaultValue("500ms") Duration progressInterval, @DefaultValue("true") boolean wakeUps,
-		@DefaultValue("4GB") DataSize maxOutputSize, @DefaultValue("2GB") DataSize processMaxMemory) {
+		@DefaultValue("4GB") DataSize maxOutputSize, @DefaultValue("2GB") DataSize processMaxMemory,
+		@DefaultValue("1") int userRunningTasks) {
 }

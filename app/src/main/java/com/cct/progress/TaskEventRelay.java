@@ -19,8 +19,10 @@ import com.cct.task.TaskStatusCache;
 
 /**
  * One Redis subscription per web process, fanned out to the event streams open on it, grouped by
- * task. When Redis goes away the subscription is re-established every second; meanwhile
- * {@link TaskStreams} reads the followed tasks from PostgreSQL instead.
+ * task. Its one subscriber thread only queues each event on the streams (never writes to a client),
+ * so a stream whose client stopped reading cannot stall the others. When Redis goes away the
+ * subscription is re-established every second; meanwhile {@link TaskStreams} reads the followed
+ * tasks from PostgreSQL instead.
  */
 @Component
 class TaskEventRelay implements SmartLifecycle {

@@ -13,6 +13,7 @@ import com.cct.task.TaskIds;
 import com.cct.task.TaskService;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,7 +21,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * Server-Sent Events for one task: a {@code status} snapshot first (so a reconnect, with or without
  * {@code Last-Event-ID}, loses nothing: events carry state, not deltas), then {@code status} and
- * {@code progress} events until the task ends.
+ * {@code progress} events until the task ends. An account may have {@code CCT_USER_STREAMS} open at
+ * once (429 beyond).
  */
 @RestController
 @Tag(name = "Tasks")
@@ -38,12 +40,13 @@ class TaskEventsController {
 
 	@GetMapping(path = "/api/tasks/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(summary = "Follow a task: status and progress events until it ends (send the bearer token)")
+	@ApiResponse(responseCode = "429", description = "The account has CCT_USER_STREAMS streams open already")
 	SseEmitter events(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id,
 			HttpServletResponse response) {
 		Task first = this.tasks.get(user.id(), TaskIds.parse(id));
 		response.setHeader("X-Accel-Buffering", "no");
 		response.setHeader("Cache-Control", "no-cache");
-		return this.streams.open(first);
+		return this.streams.open(user.id(), first);
 	}
 
 }

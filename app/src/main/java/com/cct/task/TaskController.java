@@ -51,8 +51,9 @@ class TaskController {
 	@Operation(summary = "Upload a file and queue its conversion")
 	@ApiResponse(responseCode = "201", description = "Task created (or replayed for a known Idempotency-Key)")
 	@ApiResponse(responseCode = "400", description = "Missing part, unknown format or quality, unsupported pair, empty file")
-	@ApiResponse(responseCode = "413", description = "File larger than CCT_MAX_UPLOAD_SIZE")
+	@ApiResponse(responseCode = "413", description = "File larger than CCT_MAX_UPLOAD_SIZE, or more than the account's storage quota has left")
 	@ApiResponse(responseCode = "415", description = "The content is not what the file name claims")
+	@ApiResponse(responseCode = "429", description = "Too many unfinished tasks or uploads in the last hour; see Retry-After")
 	ResponseEntity<TaskResponse> create(@AuthenticationPrincipal AuthenticatedUser user,
 			@Parameter(description = "The file (course name of the part)") @RequestPart(name = "fileName", required = false) MultipartFile fileName,
 			@Parameter(description = "The file, under its common name") @RequestPart(name = "file", required = false) MultipartFile file,
@@ -112,6 +113,7 @@ class TaskController {
 	@Operation(summary = "Run a failed or cancelled task again, under the same id")
 	@ApiResponse(responseCode = "202", description = "Queued again")
 	@ApiResponse(responseCode = "409", description = "The task is neither failed nor cancelled")
+	@ApiResponse(responseCode = "429", description = "Too many unfinished tasks; see Retry-After")
 	ResponseEntity<TaskResponse> retry(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id) {
 		return ResponseEntity.status(HttpStatus.ACCEPTED)
 			.body(TaskResponse.of(this.service.retry(user.id(), TaskIds.parse(id))));

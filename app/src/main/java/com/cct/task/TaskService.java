@@ -65,7 +65,14 @@ public class TaskService {
 	}
 
 	Task retry(UUID userId, UUID taskId) {
-		return this.lifecycle.retry(fromDatabase(userId, taskId))
+		Optional<Task> again;
+		try {
+			again = this.lifecycle.retry(fromDatabase(userId, taskId));
+		}
+		catch (UsageLimitException ex) {
+			throw LimitProblems.of(ex, true);
+		}
+		return again
 			.orElseThrow(() -> Problems.conflict("not-retryable", "Task cannot be retried",
 					"The task is " + currentStatus(userId, taskId) + "; only failed or cancelled tasks can be retried."));
 	}

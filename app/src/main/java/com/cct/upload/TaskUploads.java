@@ -18,14 +18,17 @@ import com.cct.format.Format;
 import com.cct.storage.FileStorage;
 import com.cct.task.Task;
 import com.cct.task.TaskLifecycle;
+import com.cct.task.LimitProblems;
 import com.cct.task.TaskRepository;
+import com.cct.task.UsageLimitException;
 import com.cct.user.User;
 import com.cct.user.UserRepository;
 import com.cct.web.Problems;
 
 /**
  * The upload path: validate the request, move the already-spooled file into its task folder, check
- * its bytes, then hand the task to its lifecycle, which commits the row before it enqueues.
+ * its bytes, then hand the task to its lifecycle, which admits it against the account's limits and
+ * commits the row before it enqueues.
  */
 @Service
 public class TaskUploads {
@@ -87,6 +90,10 @@ public class TaskUploads {
 			// the same key raced in from a parallel retry: that one won, ours is dropped
 			this.storage.deleteTaskFolder(task);
 			return new Outcome(this.tasks.findByUserIdAndIdempotencyKey(user.id(), key).orElseThrow(() -> ex), true);
+		}
+		catch (UsageLimitException ex) {
+			this.storage.deleteTaskFolder(task);
+			throw LimitProblems.of(ex, false);
 		}
 		catch (RuntimeException ex) {
 			this.storage.deleteTaskFolder(task);

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.util.unit.DataSize;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -42,10 +45,11 @@ import com.cct.task.TaskFixtures;
 import com.cct.task.TaskRepository;
 import com.cct.task.TaskService;
 import com.cct.task.TaskStatus;
+import com.cct.task.UserLimits;
 
 /** The event stream end to end through MVC's async handling, with real streams and a mocked relay. */
 @WebMvcTest(TaskEventsController.class)
-@Import({ WebSliceSecurity.class, TaskStreams.class })
+@Import({ WebSliceSecurity.class, TaskStreams.class, TaskEventsControllerTests.Limits.class })
 class TaskEventsControllerTests {
 
 	private static final Pattern EVENT = Pattern.compile("id:(\\d+)\nevent:(\\w+)\ndata:(\\{.*?})\n\n");
@@ -141,6 +145,38 @@ class TaskEventsControllerTests {
 	}
 
 	@Test
+	void anAccountMayKeepTwoStreamsOpenAndGetsA429ForTheThirdUntilOneEnds() throws Exception {
+		Task second = TaskFixtures.uploaded(this.alice.id(), "other.mp3", Format.MP3, Format.OGG);
+		for (Task task : List.of(this.uploaded, second)) {
+			given(this.service.get(this.alice.id(), task.id())).willReturn(task);
+			given(this.tasks.findById(task.id())).willReturn(Optional.of(task));
+		}
+		MvcResult first = open(this.uploaded.id());
+		open(second.id());
+
+		// as the page asks, with Accept: text/event-stream
+		this.mvc.perform(get("/api/tasks/{id}/events", second.id()).header(HttpHeaders.AUTHORIZATION, bearer())
+			.accept(MediaType.TEXT_EVENT_STREAM))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "10"))
+			.andExpect(jsonPath("$.type").value("urn:cct:problem:too-many-streams"))
+			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("2 event streams open")));
+		AuthenticatedUser bob = new AuthenticatedUser(UUID.randomUUID(), "bob");
+		Task bobs = TaskFixtures.uploaded(bob.id(), "bob.mp3", Format.MP3, Format.OGG);
+		given(this.service.get(bob.id(), bobs.id())).willReturn(bobs);
+		given(this.tasks.findById(bobs.id())).willReturn(Optional.of(bobs));
+		this.mvc.perform(get("/api/tasks/{id}/events", bobs.id()).header(HttpHeaders.AUTHORIZATION, this.tokens.bearer(bob)))
+			.andExpect(request().asyncStarted());
+
+		ArgumentCaptor<TaskStream> followed = ArgumentCaptor.forClass(TaskStream.class);
+		verify(this.relay, org.mockito.Mockito.atLeastOnce()).add(followed.capture());
+		followed.getAllValues().get(0).send(TaskEvent.STATUS, TaskFixtures.inStatus(this.uploaded, TaskStatus.PROCESSED));
+		finished(first);
+		open(second.id());
+	}
+
+	@Test
 	void aMalformedIdIsNotFound() throws Exception {
 		this.mvc.perform(get("/api/tasks/{id}/events", "nope").header(HttpHeaders.AUTHORIZATION, bearer()))
 			.andExpect(status().isNotFound())
@@ -185,6 +221,16 @@ class TaskEventsControllerTests {
 
 	private String bearer() {
 		return this.tokens.bearer(this.alice);
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Limits {
+
+		@Bean
+		UserLimits userLimits() {
+			return new UserLimits(10, DataSize.ofGigabytes(10), 200, 2);
+		}
+
 	}
 
 }

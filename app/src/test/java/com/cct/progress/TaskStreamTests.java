@@ -3,10 +3,19 @@ package com.cct.progress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
@@ -29,7 +38,7 @@ class TaskStreamTests {
 
 	private final RecordingEmitter emitter = new RecordingEmitter();
 
-	private final TaskStream stream = new TaskStream(this.uploaded.id(), this.emitter);
+	private final TaskStream stream = new TaskStream(this.uploaded.id(), this.uploaded.userId(), this.emitter, Runnable::run);
 
 	@Nested
 	class Send {
@@ -171,6 +180,72 @@ class TaskStreamTests {
 
 	}
 
+	@Nested
+	class SlowClient {
+
+		private final ExecutorService senders = Executors.newCachedThreadPool();
+
+		@AfterEach
+		void stopSenders() {
+			this.senders.shutdownNow();
+		}
+
+		@Test
+		void aClientThatStopsReadingFillsOnlyItsOwnQueueAndIsDroppedWhileOthersGoOn() throws Exception {
+			CountDownLatch stuck = new CountDownLatch(1);
+			CountDownLatch unblock = new CountDownLatch(1);
+			RecordingEmitter slowEmitter = new RecordingEmitter() {
+				@Override
+				public void send(SseEventBuilder builder) throws IOException {
+					stuck.countDown();
+					try {
+						// a write into a full socket: returns when the client reads (or the write times out)
+						unblock.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					super.send(builder);
+				}
+			};
+			TaskStream slow = new TaskStream(uploaded.id(), uploaded.userId(), slowEmitter, this.senders);
+			TaskStream other = new TaskStream(uploaded.id(), UUID.randomUUID(), emitter, this.senders);
+
+			slow.send(TaskEvent.PROGRESS, processing);
+			assertThat(stuck.await(5, TimeUnit.SECONDS)).isTrue();
+			long began = System.nanoTime();
+			// the relay's thread: every hand-over returns at once, however many
+			for (int i = 0; i <= TaskStream.QUEUE_CAPACITY + 5; i++) {
+				slow.send(TaskEvent.PROGRESS, processing.withProgress(i % 100));
+			}
+			other.send(TaskEvent.PROGRESS, processing);
+			assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(1));
+			assertThat(slow.isDropped()).isTrue();
+			await().atMost(Duration.ofSeconds(5)).until(() -> emitter.events.size() == 1);
+
+			unblock.countDown();
+			await().atMost(Duration.ofSeconds(5)).until(() -> slowEmitter.completed == 1);
+			assertThat(slowEmitter.events).as("only the write that was under way").hasSize(1);
+			slow.send(TaskEvent.STATUS, processed);
+			assertThat(slowEmitter.events).hasSize(1);
+			assertThat(other.isDropped()).isFalse();
+		}
+
+		@Test
+		void whenNoSenderIsFreeTheStreamIsDroppedAndCompletedRightAway() {
+			TaskStream stream = new TaskStream(uploaded.id(), uploaded.userId(), emitter, task -> {
+				throw new RejectedExecutionException("all senders busy");
+			});
+
+			stream.send(TaskEvent.PROGRESS, processing);
+
+			assertThat(stream.isDropped()).isTrue();
+			assertThat(emitter.completed).isEqualTo(1);
+			assertThat(emitter.events).isEmpty();
+		}
+
+	}
+
 	/** What one SSE event said, read back from the builder. */
 	record Event(String id, String name, String comment, Object data) {
 
@@ -205,11 +280,11 @@ class TaskStreamTests {
 	}
 
 	/** Records what the stream sends and whether it completed, instead of writing to a response. */
-	static final class RecordingEmitter extends SseEmitter {
+	static class RecordingEmitter extends SseEmitter {
 
-		final List<Event> events = new ArrayList<>();
+		final List<Event> events = new CopyOnWriteArrayList<>();
 
-		int completed;
+		volatile int completed;
 
 		Throwable error;
 

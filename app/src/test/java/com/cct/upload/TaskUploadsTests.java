@@ -35,6 +35,7 @@ import com.cct.format.Format;
 import com.cct.storage.FileStorage;
 import com.cct.storage.StorageSettings;
 import com.cct.task.Task;
+import com.cct.task.UsageLimitException;
 import com.cct.task.TaskFixtures;
 import com.cct.task.TaskLifecycle;
 import com.cct.task.TaskRepository;
@@ -148,6 +149,20 @@ class TaskUploadsTests {
 		ArgumentCaptor<Task> created = ArgumentCaptor.forClass(Task.class);
 		verify(this.lifecycle).create(created.capture());
 		assertThat(this.storage.taskFolder(created.getValue())).doesNotExist();
+		assertThat(filesUnder(this.root)).isZero();
+	}
+
+	@Test
+	void anAccountAtALimitGetsItsProblemAndLeavesNoFilesBehind() throws IOException {
+		given(this.lifecycle.create(any())).willThrow(new UsageLimitException(UsageLimitException.Limit.ACTIVE_TASKS, 10,
+				10, 0, java.time.Duration.ofSeconds(30)));
+
+		ErrorResponseException problem = catchThrowableOfType(ErrorResponseException.class,
+				() -> this.uploads.upload(this.alice, request("picture.png", PNG, "webp", null, null)));
+
+		assertThat(problem.getStatusCode().value()).isEqualTo(429);
+		assertThat(problem.getBody().getType().toString()).isEqualTo("urn:cct:problem:too-many-active-tasks");
+		assertThat(problem.getHeaders().getFirst("Retry-After")).isEqualTo("30");
 		assertThat(filesUnder(this.root)).isZero();
 	}
 

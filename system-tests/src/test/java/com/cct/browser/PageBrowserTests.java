@@ -129,6 +129,10 @@ class PageBrowserTests {
 		WebElement second = driver.findElement(By.cssSelector("#task-list .task"));
 		assertThat(second.getDomAttribute("id")).isNotEqualTo("task-" + id);
 		assertThat(second.findElement(By.className("task-meta")).getText().replace('\u00a0', ' ')).contains("WAV → OGG", "Low quality");
+		// what the account uses of each limit, refreshed as tasks end
+		waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.id("usage"),
+				java.util.regex.Pattern.compile("^Your usage: 0 of \\d+ unfinished conversions · [\\d.]+ [KM]B of [\\d.]+ GB stored · "
+						+ "2 of \\d+ uploads this hour$")));
 
 		driver.executeScript("window.scrollTo(0, 0)");
 		saveScreenshot("page.png");

@@ -67,6 +67,7 @@ class AccessControlSystemTests extends OnSharedStack {
 			// public (a link in a mail); called without its token here, so a 400 for everyone
 			"GET /api/auth/verify",            Subject.NOTHING,        400, 400, 400, 400, 400, 400, 400,
 			"GET /api/formats",                Subject.NOTHING,        200, 200, 200, 200, 200, 200, 200,
+			"GET /api/account",                Subject.NOTHING,        401, 401, 401, 401, 401, 200, 200,
 			"GET /api/tasks",                  Subject.NOTHING,        401, 401, 401, 401, 401, 200, 200,
 			"POST /api/tasks",                 Subject.UPLOAD,         401, 401, 401, 401, 401, 201, 201,
 			"GET /api/tasks/{id}",             Subject.FINISHED_TASK,  401, 401, 401, 401, 401, 404, 200,

@@ -94,6 +94,15 @@ public final class TestStack {
 	}
 
 	/**
+	 * A stack of its own whose web process also gets {@code webOverrides} (limits set small, say);
+	 * the caller stops it.
+	 */
+	public static TestStack isolatedWithWeb(String name, int redisPort, Map<String, String> webOverrides,
+			Map<String, String> workerOverrides) {
+		return isolated(name, redisPort, SHARED_PG_PORT, workerOverrides, webOverrides);
+	}
+
+	/**
 	 * A stack of its own on the machine's PostgreSQL (a database of its own) and Redis, for tests that
 	 * stop or break its web, worker or mail server but leave those two alone; the caller stops it.
 	 */
@@ -184,6 +193,11 @@ public final class TestStack {
 		env.put("CCT_MAX_UPLOAD_SIZE", MAX_UPLOAD);
 		// the whole suite signs up from 127.0.0.1; security/SignupSystemTests checks the limit on a stack of its own
 		env.put("CCT_SIGNUP_LIMIT_PER_IP", "1000000");
+		// the suite's load-style tests upload hundreds of tasks per account at once; fair/ sets the
+		// per-account limits small on stacks of its own
+		env.put("CCT_USER_ACTIVE_TASKS", "100000");
+		env.put("CCT_USER_UPLOADS_PER_HOUR", "100000");
+		env.put("CCT_USER_STREAMS", "1000");
 		env.putAll(this.webOverrides);
 		return env;
 	}
