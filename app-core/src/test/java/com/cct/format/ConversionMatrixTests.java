@@ -16,9 +16,18 @@ import com.cct.format.ConversionMatrix.Operation;
 
 class ConversionMatrixTests {
 
+	/** The formats of these kinds the service can write: what a matrix row may list. */
 	static List<Format> ofKind(MediaKind... kinds) {
 		Set<MediaKind> wanted = Set.of(kinds);
-		return Arrays.stream(Format.values()).filter(format -> wanted.contains(format.kind())).toList();
+		return Arrays.stream(Format.values()).filter(format -> wanted.contains(format.kind())).filter(Format::writable)
+			.toList();
+	}
+
+	@Test
+	void heicIsReadButNeverWritten() {
+		assertThat(ConversionMatrix.targetsFor(Optional.of(Format.HEIC))).contains(Format.JPG, Format.PNG, Format.ZIP);
+		assertThat(Arrays.stream(Format.values()).filter(source -> ConversionMatrix.supports(Optional.of(source), Format.HEIC)))
+			.isEmpty();
 	}
 
 	@Nested
@@ -40,7 +49,7 @@ class ConversionMatrixTests {
 		}
 
 		@ParameterizedTest
-		@EnumSource(value = Format.class, names = { "JPG", "PNG", "WEBP", "GIF", "BMP", "TIFF" })
+		@EnumSource(value = Format.class, names = { "JPG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "AVIF", "HEIC" })
 		void imagesBecomeImagesOrAnArchiveOnly(Format image) {
 			assertThat(ConversionMatrix.targetsFor(Optional.of(image)))
 				.containsExactlyElementsOf(ofKind(MediaKind.IMAGE, MediaKind.ARCHIVE));
