@@ -5,10 +5,6 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.mail.MailProperties;
-import org.springframework.mail.javamail.JavaMailSender;
-import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 
 import com.cct.job.NotificationJob;
@@ -17,13 +13,9 @@ import com.cct.task.TaskRepository;
 import com.cct.user.User;
 import com.cct.user.UserRepository;
 
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
-
 /**
- * The notification job: mails the owner that a task ended, if the owner's address is verified. Without an SMTP host (the local default)
- * the mail is written to the log instead. A send failure is thrown so JobRunr retries this job, and
- * only this job: the conversion is long done.
+ * The notification job: mails the owner that a task ended, if the owner's address is verified. A send
+ * failure is thrown so JobRunr retries this job, and only this job: the conversion is long done.
  */
 @Component
 class NotificationMailer implements NotificationJob {
@@ -36,21 +28,13 @@ class NotificationMailer implements NotificationJob {
 
 	private final MailSettings settings;
 
-	private final JavaMailSender sender;
+	private final MailDelivery mail;
 
-	NotificationMailer(TaskRepository tasks, UserRepository users, MailSettings settings,
-			ObjectProvider<JavaMailSender> sender, ObjectProvider<MailProperties> mail) {
+	NotificationMailer(TaskRepository tasks, UserRepository users, MailSettings settings, MailDelivery mail) {
 		this.tasks = tasks;
 		this.users = users;
 		this.settings = settings;
-		// Spring Boot builds a mail sender only when SPRING_MAIL_HOST is set
-		this.sender = sender.getIfAvailable();
-		if (this.sender == null) {
-			log.info("No SMTP host configured (SPRING_MAIL_HOST): notification mails are written to the log");
-		}
-		else {
-			log.info("Notification mails go through SMTP at {}", mail.getObject().getHost());
-		}
+		this.mail = mail;
 	}
 
 	@Override
@@ -71,24 +55,8 @@ class NotificationMailer implements NotificationJob {
 			return;
 		}
 		TaskMail mail = TaskMail.of(task, owner.username(), this.settings.publicUrl());
-		if (this.sender == null) {
-			log.info("Mail to {}: {}\n{}", owner.email(), mail.subject(), mail.text());
-			return;
-		}
-		try {
-			MimeMessage message = this.sender.createMimeMessage();
-			MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
-			helper.setFrom(this.settings.from());
-			helper.setTo(owner.email());
-			helper.setSubject(mail.subject());
-			helper.setText(mail.text(), mail.html());
-			message.setHeader("X-CCT-Task", task.id().toString());
-			this.sender.send(message);
-			log.info("Mailed {} about task {}", owner.email(), taskId);
-		}
-		catch (MessagingException ex) {
-			throw new IllegalStateException("Could not build the mail for task " + taskId, ex);
-		}
+		this.mail.send(owner.email(), mail.subject(), mail.text(), mail.html(), "X-CCT-Task", task.id().toString());
+		log.info("Mailed {} about task {}", owner.email(), taskId);
 	}
 
 }

@@ -5,18 +5,12 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.mail.javamail.JavaMailSender;
-import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 
 import com.cct.job.VerificationJob;
 import com.cct.user.User;
 import com.cct.user.UserRepository;
 import com.cct.user.VerificationTokens;
-
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
 
 /**
  * The account mails: the verification link after a sign-up, and the note that an address was used
@@ -32,14 +26,14 @@ class VerificationMailer implements VerificationJob {
 
 	private final MailSettings settings;
 
-	private final JavaMailSender sender;
+	private final MailDelivery mail;
 
 	private final Clock clock;
 
-	VerificationMailer(UserRepository users, MailSettings settings, ObjectProvider<JavaMailSender> sender, Clock clock) {
+	VerificationMailer(UserRepository users, MailSettings settings, MailDelivery mail, Clock clock) {
 		this.users = users;
 		this.settings = settings;
-		this.sender = sender.getIfAvailable();
+		this.mail = mail;
 		this.clock = clock;
 	}
 
@@ -66,24 +60,8 @@ class VerificationMailer implements VerificationJob {
 	}
 
 	private void send(User user, String kind, AccountMail mail) {
-		if (this.sender == null) {
-			log.info("Mail to {}: {}\n{}", user.email(), mail.subject(), mail.text());
-			return;
-		}
-		try {
-			MimeMessage message = this.sender.createMimeMessage();
-			MimeMessageHelper helper = new MimeMessageHelper(message, false, "UTF-8");
-			helper.setFrom(this.settings.from());
-			helper.setTo(user.email());
-			helper.setSubject(mail.subject());
-			helper.setText(mail.text());
-			message.setHeader("X-CCT-Account-Mail", kind);
-			this.sender.send(message);
-			log.info("Mailed account {} ({})", user.id(), kind);
-		}
-		catch (MessagingException ex) {
-			throw new IllegalStateException("Could not build the " + kind + " mail for account " + user.id(), ex);
-		}
+		this.mail.send(user.email(), mail.subject(), mail.text(), null, "X-CCT-Account-Mail", kind);
+		log.info("Mailed account {} ({})", user.id(), kind);
 	}
 
 }

@@ -229,9 +229,11 @@ class UserLimitsSystemTests {
 				.as("another account's limit is its own (and the task is not theirs)").isEqualTo(404);
 
 			api.post("/api/tasks/" + first + "/cancel", user.token());
-			// the first stream ends with the cancelled status, which gives its place back
+			// the first stream ends with a final status (cancelled, or processed when the hour of audio
+			// converted before the cancel arrived, as it can on a quiet machine), which gives its place back
 			try (InputStream body = one.body()) {
-				assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).contains("\"status\":\"cancelled\"");
+				assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8))
+					.containsAnyOf("\"status\":\"cancelled\"", "\"status\":\"processed\"");
 			}
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				HttpResponse<InputStream> again = openStream(http, user, second);
