@@ -542,11 +542,13 @@
       else if (!target) showMessage(el.uploadMessage, 'error', { title: 'No format', detail: 'Choose the format to convert to.' });
       return;
     }
+    // Fields first, the file last: the server checks the file's first bytes against them before it
+    // stores the rest, so a wrong file is refused at once instead of after the whole upload.
     const form = new FormData();
-    form.append('fileName', state.file, state.file.name);
     form.append('newFormat', target);
     if (el.qualitySelect.value && !el.qualitySelect.disabled) form.append('quality', el.qualitySelect.value);
     form.append('notify', el.notifyInput.checked ? 'true' : 'false');
+    form.append('fileName', state.file, state.file.name);
 
     const xhr = new XMLHttpRequest();
     state.xhr = xhr;

@@ -2,33 +2,31 @@ package com.cct.task;
 
 import java.net.URI;
 import java.util.List;
-import java.util.UUID;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 
 import com.cct.auth.AuthenticatedUser;
 import com.cct.upload.TaskUploads;
-import com.cct.upload.UploadRequest;
 import com.cct.web.Problems;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 @RestController
 @RequestMapping("/api/tasks")
@@ -47,27 +45,34 @@ class TaskController {
 		this.service = service;
 	}
 
-	@PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-	@Operation(summary = "Upload a file and queue its conversion")
+	@PostMapping
+	@Operation(summary = "Upload a file and queue its conversion",
+			description = "The body is multipart/form-data (file part 'fileName' or 'file', fields 'newFormat', 'quality', "
+					+ "'notify'; send the fields before the file so a wrong file is refused before it is stored), or the "
+					+ "file itself (any other Content-Type, e.g. application/octet-stream) with the fields in the query: "
+					+ "?fileName=song.wav&newFormat=mp3.")
+	@Parameter(name = "newFormat", in = ParameterIn.QUERY, description = "Target format, e.g. mp3, webm, png, zip; see GET /api/formats (or a multipart field)")
+	@Parameter(name = "fileName", in = ParameterIn.QUERY, description = "The file's name, for a raw body")
+	@Parameter(name = "quality", in = ParameterIn.QUERY, description = "high, medium or low (media only)")
+	@Parameter(name = "notify", in = ParameterIn.QUERY, description = "false: no mail when the task ends (default: the account's setting)")
+	@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "A retry with the same key returns the same task")
 	@ApiResponse(responseCode = "201", description = "Task created (or replayed for a known Idempotency-Key)")
-	@ApiResponse(responseCode = "400", description = "Missing part, unknown format or quality, unsupported pair, empty file")
+	@ApiResponse(responseCode = "400", description = "Missing part, unknown format or quality, unsupported pair, empty file, unreadable body")
 	@ApiResponse(responseCode = "413", description = "File larger than CCT_MAX_UPLOAD_SIZE, or more than the account's storage quota has left")
 	@ApiResponse(responseCode = "415", description = "The content is not what the file name claims")
 	@ApiResponse(responseCode = "429", description = "Too many unfinished tasks or uploads in the last hour; see Retry-After")
-	ResponseEntity<TaskResponse> create(@AuthenticationPrincipal AuthenticatedUser user,
-			@Parameter(description = "The file (course name of the part)") @RequestPart(name = "fileName", required = false) MultipartFile fileName,
-			@Parameter(description = "The file, under its common name") @RequestPart(name = "file", required = false) MultipartFile file,
-			@Parameter(description = "Target format, e.g. mp3, webm, png, zip; see GET /api/formats") @RequestParam(required = false) String newFormat,
-			@Parameter(description = "high, medium or low (media only)") @RequestParam(required = false) String quality,
-			@Parameter(description = "false: no mail when the task ends (default: the account's setting)") @RequestParam(required = false) Boolean notify,
-			@Parameter(description = "A retry with the same key returns the same task") @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-		MultipartFile upload = fileName != null ? fileName : file;
-		TaskUploads.Outcome outcome = this.uploads.upload(user,
-				new UploadRequest(upload, newFormat, quality, notify, idempotencyKey));
+	ResponseEntity<TaskResponse> create(@AuthenticationPrincipal AuthenticatedUser user, HttpServletRequest request) {
+		// the body is read here, as it arrives (multipart resolution is off: nothing spooled it before)
+		TaskUploads.Outcome outcome = this.uploads.upload(user, request);
 		Task task = outcome.task();
-		return ResponseEntity.created(URI.create("/api/tasks/" + task.id()))
-			.header("Idempotent-Replayed", Boolean.toString(outcome.replayed()))
-			.body(TaskResponse.of(task));
+		ResponseEntity.BodyBuilder created = ResponseEntity.created(URI.create("/api/tasks/" + task.id()))
+			.header("Idempotent-Replayed", Boolean.toString(outcome.replayed()));
+		if (outcome.replayed()) {
+			// a replay is answered without reading the body again; Tomcat would close the connection
+			// silently after swallowing 2 MB of it
+			created.header(HttpHeaders.CONNECTION, "close");
+		}
+		return created.body(TaskResponse.of(task));
 	}
 
 	@GetMapping

@@ -1,8 +1,30 @@
 package com.cct.upload;
 
-import org.springframework.web.multipart.MultipartFile;
+/**
+ * The fields of one upload as far as they are known, before any check: from the query string, from
+ * the multipart fields, or both; null for a field not (yet) seen. {@code fileName} is the file's own
+ * name: the multipart file part's, or the query's for a raw body; null when there is no file.
+ */
+record UploadRequest(String fileName, String newFormat, String quality, String notifyOwner) {
 
-/** An upload as the controller received it, before any check. */
-public record UploadRequest(MultipartFile file, String newFormat, String quality, Boolean notifyOwner,
-		String idempotencyKey) {
+	static final UploadRequest NONE = new UploadRequest(null, null, null, null);
+
+	/** These fields with a multipart field added, unless the field is known already (the first value wins). */
+	UploadRequest withField(String name, String value) {
+		return switch (name) {
+			case "newFormat" -> this.newFormat != null ? this : new UploadRequest(this.fileName, value, this.quality, this.notifyOwner);
+			case "quality" -> this.quality != null ? this : new UploadRequest(this.fileName, this.newFormat, value, this.notifyOwner);
+			case "notify" -> this.notifyOwner != null ? this : new UploadRequest(this.fileName, this.newFormat, this.quality, value);
+			default -> this;
+		};
+	}
+
+	UploadRequest withFileName(String name) {
+		return new UploadRequest(name, this.newFormat, this.quality, this.notifyOwner);
+	}
+
+	static boolean isField(String name) {
+		return "newFormat".equals(name) || "quality".equals(name) || "notify".equals(name);
+	}
+
 }

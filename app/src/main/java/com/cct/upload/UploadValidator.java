@@ -1,5 +1,6 @@
 package com.cct.upload;
 
+import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.http.HttpStatus;
@@ -31,9 +32,8 @@ class UploadValidator {
 		this.settings = settings;
 	}
 
-	/** The request's {@code Idempotency-Key}, checked; null when it has none. */
-	String idempotencyKey(UploadRequest request) {
-		String value = request.idempotencyKey();
+	/** An {@code Idempotency-Key} header, checked; null when there is none. */
+	String idempotencyKey(String value) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -47,9 +47,9 @@ class UploadValidator {
 
 	/** Checks everything that needs no bytes. */
 	ValidatedUpload validate(UploadRequest request) {
-		if (request.file() == null) {
+		if (request.fileName() == null) {
 			throw Problems.badRequest("missing-file", "Missing file",
-					"Send the file as the multipart part 'fileName' (or 'file').");
+					"Send the file as the multipart part 'fileName' (or 'file'), or as the request body with its name in ?fileName=.");
 		}
 		if (request.newFormat() == null || request.newFormat().isBlank()) {
 			throw Problems.badRequest("missing-format", "Missing target format",
@@ -60,21 +60,34 @@ class UploadValidator {
 					+ Texts.abbreviate(request.newFormat(), 20)
 					+ "' is not a format this service writes. GET /api/formats lists them."));
 		Quality quality = quality(request.quality(), target);
-		if (request.file().isEmpty()) {
-			throw Problems.badRequest("empty-file", "Empty file", "The uploaded file is empty.");
-		}
-		if (request.file().getSize() > this.settings.maxSize().toBytes()) {
-			throw Problems.problem(HttpStatus.PAYLOAD_TOO_LARGE, "too-large", "Upload too large",
-					"The file is larger than this service accepts.");
-		}
-		String displayName = FileNames.displayName(request.file().getOriginalFilename());
+		Boolean notify = notify(request.notifyOwner());
+		String displayName = FileNames.displayName(request.fileName());
 		Optional<Format> claimed = Format.claimedBy(displayName);
 		if (claimed.isPresent() && !ConversionMatrix.supports(claimed, target)) {
 			throw unsupported(claimed.get().id(), target);
 		}
-		String storedExtension = claimed.map(Format::extension).orElse(FileNames.rawExtension(displayName));
-		return new ValidatedUpload(request.file(), target, quality, displayName, claimed, storedExtension,
-				request.notifyOwner());
+		return new ValidatedUpload(target, quality, displayName, claimed, storedExtension(request.fileName()),
+				notify);
+	}
+
+	/** The extension the original of a file of this name is stored under. */
+	static String storedExtension(String fileName) {
+		String displayName = FileNames.displayName(fileName);
+		return Format.claimedBy(displayName).map(Format::extension).orElse(FileNames.rawExtension(displayName));
+	}
+
+	/** The limit on a file's size; an over-limit file is refused as soon as its bytes pass it. */
+	long maxSize() {
+		return this.settings.maxSize().toBytes();
+	}
+
+	static RuntimeException tooLarge() {
+		return Problems.problem(HttpStatus.PAYLOAD_TOO_LARGE, "too-large", "Upload too large",
+				"The file is larger than this service accepts.");
+	}
+
+	static RuntimeException empty() {
+		return Problems.badRequest("empty-file", "Empty file", "The uploaded file is empty.");
 	}
 
 	/**
@@ -126,6 +139,18 @@ class UploadValidator {
 					"'quality' applies to video, audio and image targets, not to archives.");
 		}
 		return quality;
+	}
+
+	/** As Spring converted the parameter before: true/on/yes/1 or false/off/no/0. */
+	private static Boolean notify(String value) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		return switch (value.strip().toLowerCase(Locale.ROOT)) {
+			case "true", "on", "yes", "1" -> true;
+			case "false", "off", "no", "0" -> false;
+			default -> throw Problems.badRequest("invalid-notify", "Invalid notify", "'notify' is true or false.");
+		};
 	}
 
 	private static MediaKind family(Format format) {

@@ -3,7 +3,6 @@ package com.cct.web;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -12,11 +11,9 @@ import org.jobrunr.spring.autoconfigure.JobRunrProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
 import com.cct.storage.FileStorage;
 
@@ -48,14 +45,10 @@ class StartupChecks implements InitializingBean {
 
 	private final JobRunrProperties jobRunr;
 
-	private final MultipartProperties multipart;
-
-	StartupChecks(Environment environment, FileStorage storage, JobRunrProperties jobRunr,
-			MultipartProperties multipart) {
+	StartupChecks(Environment environment, FileStorage storage, JobRunrProperties jobRunr) {
 		this.environment = environment;
 		this.storage = storage;
 		this.jobRunr = jobRunr;
-		this.multipart = multipart;
 	}
 
 	@Override
@@ -75,9 +68,6 @@ class StartupChecks implements InitializingBean {
 		}
 		try {
 			Files.createDirectories(this.storage.root());
-			if (StringUtils.hasText(this.multipart.getLocation())) {
-				Files.createDirectories(Path.of(this.multipart.getLocation()));
-			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the storage folder " + this.storage.root(), ex);

@@ -14,20 +14,22 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
+import com.cct.storage.FileStorage;
 import com.cct.system.Threads;
 
 /**
- * Tomcat deletes an upload's spool file when its request ends; a process that died mid-upload
- * leaves it behind in the multipart location. Those are deleted at start-up and every 15 minutes
- * once they are older than {@code CCT_UPLOAD_SPOOL_MAX_AGE} (default 1h, never less than twice
- * CCT_UPLOAD_TIMEOUT: an upload in progress keeps writing to its file, so its age stays small).
- * Several web VMs may share the folder; each only deletes files nobody has written to for that long.
+ * An upload writes its file into the task folder under a temporary name ({@value #UPLOAD_TEMP}*)
+ * and deletes it when the upload fails; a process that died mid-upload leaves it behind, in a
+ * folder no task row points at. Those files (and the folder, when that leaves it empty) are deleted
+ * at start-up and every 15 minutes once older than {@code CCT_UPLOAD_SPOOL_MAX_AGE} (default 1h,
+ * never less than twice CCT_UPLOAD_TIMEOUT: an upload in progress keeps writing, so its age stays
+ * small). Spool files of Tomcat's multipart parser ({@code .incoming/upload_*.tmp}), used before
+ * uploads were streamed, go the same way. Several web VMs may share the storage; each only deletes
+ * files nobody has written to for that long.
  */
 @Component
 class UploadSpoolSweeper implements DisposableBean {
@@ -36,7 +38,10 @@ class UploadSpoolSweeper implements DisposableBean {
 
 	static final Duration EVERY = Duration.ofMinutes(15);
 
-	private final Path spool;
+	/** The temporary name prefix of {@code TaskUploads.storeOriginal}. */
+	static final String UPLOAD_TEMP = ".part-upload-";
+
+	private final Path root;
 
 	private final Duration maxAge;
 
@@ -44,8 +49,8 @@ class UploadSpoolSweeper implements DisposableBean {
 
 	private final ScheduledExecutorService scheduler = Threads.scheduler("upload-spool-sweeper");
 
-	UploadSpoolSweeper(MultipartProperties multipart, UploadGuardSettings guard, Clock clock) {
-		this.spool = StringUtils.hasText(multipart.getLocation()) ? Path.of(multipart.getLocation()) : null;
+	UploadSpoolSweeper(FileStorage storage, UploadGuardSettings guard, Clock clock) {
+		this.root = storage.root();
 		Duration configured = guard.spoolMaxAge();
 		Duration floor = guard.timeout().multipliedBy(2);
 		this.maxAge = configured.compareTo(floor) < 0 ? floor : configured;
@@ -54,9 +59,6 @@ class UploadSpoolSweeper implements DisposableBean {
 
 	@EventListener(ApplicationReadyEvent.class)
 	void start() {
-		if (this.spool == null) {
-			return;
-		}
 		this.scheduler.scheduleWithFixedDelay(this::sweepQuietly, 0, EVERY.toSeconds(), TimeUnit.SECONDS);
 	}
 
@@ -65,18 +67,52 @@ class UploadSpoolSweeper implements DisposableBean {
 			sweep();
 		}
 		catch (RuntimeException ex) {
-			log.warn("Sweeping the upload spool {} failed: {}", this.spool, ex.toString());
+			log.warn("Sweeping abandoned uploads under {} failed: {}", this.root, ex.toString());
 		}
 	}
 
-	/** Deletes Tomcat's spool files ({@code upload_*.tmp}) older than the maximum age; returns how many. */
+	/** Deletes abandoned upload files older than the maximum age; returns how many. */
 	int sweep() {
-		if (this.spool == null || !Files.isDirectory(this.spool)) {
+		if (!Files.isDirectory(this.root)) {
 			return 0;
 		}
 		Instant before = this.clock.instant().minus(this.maxAge);
+		int deleted = sweepFolder(this.root.resolve(".incoming"), "upload_*.tmp", before);
+		try (DirectoryStream<Path> users = Files.newDirectoryStream(this.root, UploadSpoolSweeper::isOwnerFolder)) {
+			for (Path user : users) {
+				try (DirectoryStream<Path> taskFolders = Files.newDirectoryStream(user, Files::isDirectory)) {
+					for (Path task : taskFolders) {
+						int gone = sweepFolder(task, UPLOAD_TEMP + "*", before);
+						if (gone > 0) {
+							deleteIfEmpty(task);
+						}
+						deleted += gone;
+					}
+				}
+				catch (NoSuchFileException ex) {
+					// deleted meanwhile
+				}
+			}
+		}
+		catch (IOException ex) {
+			log.warn("Cannot sweep abandoned uploads under {}: {}", this.root, ex.toString());
+		}
+		if (deleted > 0) {
+			log.info("Deleted {} abandoned upload files older than {} under {}", deleted, this.maxAge, this.root);
+		}
+		return deleted;
+	}
+
+	private static boolean isOwnerFolder(Path path) {
+		return Files.isDirectory(path) && !path.getFileName().toString().startsWith(".");
+	}
+
+	private static int sweepFolder(Path folder, String glob, Instant before) {
+		if (!Files.isDirectory(folder)) {
+			return 0;
+		}
 		int deleted = 0;
-		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.spool, "upload_*.tmp")) {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob)) {
 			for (Path file : files) {
 				try {
 					if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toInstant().isBefore(before)
@@ -90,12 +126,18 @@ class UploadSpoolSweeper implements DisposableBean {
 			}
 		}
 		catch (IOException ex) {
-			log.warn("Cannot sweep the upload spool {}: {}", this.spool, ex.toString());
-		}
-		if (deleted > 0) {
-			log.info("Deleted {} upload spool files older than {} from {}", deleted, this.maxAge, this.spool);
+			log.warn("Cannot sweep {}: {}", folder, ex.toString());
 		}
 		return deleted;
+	}
+
+	private static void deleteIfEmpty(Path folder) {
+		try {
+			Files.deleteIfExists(folder);
+		}
+		catch (IOException ex) {
+			// not empty (an original, or another upload's file): kept
+		}
 	}
 
 	Duration maxAge() {

@@ -12,13 +12,13 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,16 +31,17 @@ import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import com.cct.auth.AuthenticatedUser;
 import com.cct.auth.WebSliceSecurity;
 import com.cct.format.Format;
 import com.cct.upload.TaskUploads;
-import com.cct.upload.UploadRequest;
 import com.cct.web.Problems;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 @WebMvcTest(TaskController.class)
 @Import(WebSliceSecurity.class)
@@ -160,8 +161,7 @@ class TaskControllerTests {
 
 		@Test
 		void anUploadWithoutATokenIsUnauthorizedAndNotRead() throws Exception {
-			mvc.perform(multipart("/api/tasks").file(file("fileName")).param("newFormat", "ogg"))
-				.andExpect(status().isUnauthorized());
+			mvc.perform(upload()).andExpect(status().isUnauthorized());
 			verifyNoInteractions(uploads);
 		}
 
@@ -252,68 +252,55 @@ class TaskControllerTests {
 		void createsATaskAndPointsAtIt() throws Exception {
 			given(uploads.upload(eq(alice), any())).willReturn(new TaskUploads.Outcome(task, false));
 
-			mvc.perform(multipart("/api/tasks").file(file("fileName"))
-				.param("newFormat", "ogg")
-				.param("quality", "low")
-				.param("notify", "false")
-				.header("Idempotency-Key", "key-1")
-				.header(HttpHeaders.AUTHORIZATION, bearer))
+			mvc.perform(upload().header("Idempotency-Key", "key-1").header(HttpHeaders.AUTHORIZATION, bearer))
 				.andExpect(status().isCreated())
 				.andExpect(header().string(HttpHeaders.LOCATION, "/api/tasks/" + task.id()))
 				.andExpect(header().string("Idempotent-Replayed", "false"))
 				.andExpect(jsonPath("$.id").value(task.id().toString()));
 
-			ArgumentCaptor<UploadRequest> request = ArgumentCaptor.forClass(UploadRequest.class);
+			ArgumentCaptor<HttpServletRequest> request = ArgumentCaptor.forClass(HttpServletRequest.class);
 			verify(uploads).upload(eq(alice), request.capture());
-			assertThat(request.getValue().file().getOriginalFilename()).isEqualTo("song.mp3");
-			assertThat(request.getValue().newFormat()).isEqualTo("ogg");
-			assertThat(request.getValue().quality()).isEqualTo("low");
-			assertThat(request.getValue().notifyOwner()).isFalse();
-			assertThat(request.getValue().idempotencyKey()).isEqualTo("key-1");
+			assertThat(request.getValue().getHeader("Idempotency-Key")).isEqualTo("key-1");
+		}
+
+		@Test
+		void aRawBodyIsHandedOverAsWell() throws Exception {
+			given(uploads.upload(eq(alice), any())).willReturn(new TaskUploads.Outcome(task, false));
+
+			mvc.perform(post("/api/tasks").queryParam("newFormat", "ogg")
+				.queryParam("fileName", "song.mp3")
+				.contentType(MediaType.APPLICATION_OCTET_STREAM)
+				.content(new byte[] { 1, 2, 3 })
+				.header(HttpHeaders.AUTHORIZATION, bearer)).andExpect(status().isCreated());
 		}
 
 		@Test
 		void aReplayedUploadSaysSo() throws Exception {
 			given(uploads.upload(eq(alice), any())).willReturn(new TaskUploads.Outcome(task, true));
 
-			mvc.perform(multipart("/api/tasks").file(file("file"))
-				.param("newFormat", "ogg")
-				.header(HttpHeaders.AUTHORIZATION, bearer))
+			mvc.perform(upload().header(HttpHeaders.AUTHORIZATION, bearer))
 				.andExpect(status().isCreated())
 				.andExpect(header().string("Idempotent-Replayed", "true"));
-		}
-
-		@Test
-		void takesThePartNamedFileWhenThereIsNoFileNamePart() throws Exception {
-			given(uploads.upload(eq(alice), any())).willReturn(new TaskUploads.Outcome(task, false));
-
-			mvc.perform(multipart("/api/tasks").file(file("file"))
-				.param("newFormat", "ogg")
-				.header(HttpHeaders.AUTHORIZATION, bearer))
-				.andExpect(status().isCreated());
-
-			ArgumentCaptor<UploadRequest> request = ArgumentCaptor.forClass(UploadRequest.class);
-			verify(uploads).upload(eq(alice), request.capture());
-			assertThat(request.getValue().file()).isNotNull();
-			assertThat(request.getValue().notifyOwner()).isNull();
-			assertThat(request.getValue().idempotencyKey()).isNull();
 		}
 
 		@Test
 		void aRefusedUploadIsTheValidatorsProblem() throws Exception {
 			given(uploads.upload(eq(alice), any())).willThrow(Problems.unsupportedMedia("Not an mp3."));
 
-			mvc.perform(multipart("/api/tasks").file(file("fileName"))
-				.param("newFormat", "ogg")
-				.header(HttpHeaders.AUTHORIZATION, bearer))
+			mvc.perform(upload().header(HttpHeaders.AUTHORIZATION, bearer))
 				.andExpect(status().isUnsupportedMediaType())
 				.andExpect(jsonPath("$.type").value(PROBLEM + "content-mismatch"));
 		}
 
 	}
 
-	private static MockMultipartFile file(String part) {
-		return new MockMultipartFile(part, "song.mp3", "audio/mpeg", new byte[] { 1, 2, 3 });
+	private static MockHttpServletRequestBuilder upload() {
+		String boundary = "----cctcontroller";
+		String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"newFormat\"\r\n\r\nogg\r\n--"
+				+ boundary + "\r\nContent-Disposition: form-data; name=\"fileName\"; filename=\"song.mp3\"\r\n\r\n"
+				+ "abc\r\n--" + boundary + "--\r\n";
+		return post("/api/tasks").contentType("multipart/form-data; boundary=" + boundary)
+			.content(body.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

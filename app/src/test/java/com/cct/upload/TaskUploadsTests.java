@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mockito.ArgumentCaptor;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.ErrorResponseException;
+import org.springframework.web.multipart.MultipartException;
 
 import com.cct.auth.AuthenticatedUser;
 import com.cct.format.Format;
@@ -111,7 +112,7 @@ class TaskUploadsTests {
 		given(this.tasks.findByUserIdAndIdempotencyKey(this.alice.id(), "key-1")).willReturn(Optional.of(earlier));
 
 		TaskUploads.Outcome outcome = this.uploads.upload(this.alice,
-				new UploadRequest(null, null, null, null, " key-1 "));
+				withKeyOnly(" key-1 "));
 
 		assertThat(outcome.replayed()).isTrue();
 		assertThat(outcome.task()).isSameAs(earlier);
@@ -191,9 +192,139 @@ class TaskUploadsTests {
 		verify(this.lifecycle, never()).create(any());
 	}
 
-	private static UploadRequest request(String name, byte[] content, String target, Boolean notify, String key) {
-		return new UploadRequest(new MockMultipartFile("fileName", name, "application/octet-stream", content), target,
-				null, notify, key);
+	@Test
+	void aRawBodyIsTheFileWithItsFieldsInTheQuery() throws IOException {
+		MockHttpServletRequest raw = new MockHttpServletRequest("POST", "/api/tasks");
+		raw.setQueryString("newFormat=webp&fileName=my+picture%20%C3%A9.png&notify=false");
+		raw.setContentType("application/octet-stream");
+		raw.setContent(PNG);
+
+		Task task = this.uploads.upload(this.alice, raw).task();
+
+		assertThat(task.fileName()).isEqualTo("my picture é.png");
+		assertThat(task.target()).isEqualTo(Format.WEBP);
+		assertThat(task.notifyOwner()).isFalse();
+		assertThat(Files.readAllBytes(this.storage.original(task))).isEqualTo(PNG);
+	}
+
+	@Test
+	void aRawBodyWithoutAFileNameIsMissingFile() throws IOException {
+		MockHttpServletRequest raw = new MockHttpServletRequest("POST", "/api/tasks");
+		raw.setQueryString("newFormat=webp");
+		raw.setContent(PNG);
+
+		assertProblem(() -> this.uploads.upload(this.alice, raw), 400, "missing-file");
+		assertThat(filesUnder(this.root)).isZero();
+	}
+
+	@Test
+	void fieldsSentAfterTheFileCountAsWell() throws IOException {
+		MockHttpServletRequest request = request("picture.png", PNG, "webp", null, null);
+		String body = new String(request.getContentAsByteArray(), StandardCharsets.ISO_8859_1);
+		// move the fields behind the file, as a page that appends the file first sends them
+		int file = body.indexOf("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"fileName\"");
+		String fields = body.substring(0, file);
+		String rest = body.substring(file, body.length() - ("--" + BOUNDARY + "--\r\n").length());
+		request.setContent((rest + fields + "--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
+
+		Task task = this.uploads.upload(this.alice, request).task();
+
+		assertThat(task.target()).isEqualTo(Format.WEBP);
+		assertThat(Files.readAllBytes(this.storage.original(task))).isEqualTo(PNG);
+	}
+
+	@Test
+	void aMismatchFoundAfterTheFileLeavesNothingBehind() throws IOException {
+		byte[] text = "just some text".getBytes(StandardCharsets.UTF_8);
+		MockHttpServletRequest request = request("song.mp3", text, "ogg", null, null);
+		String body = new String(request.getContentAsByteArray(), StandardCharsets.ISO_8859_1);
+		int file = body.indexOf("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"fileName\"");
+		String rest = body.substring(file, body.length() - ("--" + BOUNDARY + "--\r\n").length());
+		request.setContent((rest + body.substring(0, file) + "--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
+
+		assertProblem(() -> this.uploads.upload(this.alice, request), 415, "content-mismatch");
+		assertThat(filesUnder(this.root)).isZero();
+		verify(this.lifecycle, never()).create(any());
+	}
+
+	@Test
+	void aTruncatedBodyIsUnreadableAndLeavesNothingBehind() throws IOException {
+		MockHttpServletRequest request = request("picture.png", concat(PNG, new byte[200_000]), "webp", null, null);
+		byte[] body = request.getContentAsByteArray();
+		request.setContent(java.util.Arrays.copyOf(body, body.length - 20));
+
+		assertThatThrownBy(() -> this.uploads.upload(this.alice, request)).isInstanceOf(MultipartException.class);
+		assertThat(filesUnder(this.root)).isZero();
+		verify(this.lifecycle, never()).create(any());
+	}
+
+	@Test
+	void aFileOverTheLimitIsTooLargeAndLeavesNothingBehind() throws IOException {
+		MockHttpServletRequest atLimit = request("picture.png", concat(PNG, new byte[(1 << 20) - PNG.length]), "webp",
+				null, null);
+		MockHttpServletRequest over = request("picture.png", concat(PNG, new byte[(1 << 20) - PNG.length + 1]), "webp",
+				null, null);
+
+		assertThat(this.uploads.upload(this.alice, atLimit).task().sizeBytes()).isEqualTo(1 << 20);
+		assertProblem(() -> this.uploads.upload(this.alice, over), 413, "too-large");
+		assertThat(filesUnder(this.root)).isEqualTo(1);
+	}
+
+	@Test
+	void anEmptyFileIsRefused() throws IOException {
+		assertProblem(() -> this.uploads.upload(this.alice, request("picture.png", new byte[0], "webp", null, null)),
+				400, "empty-file");
+		assertThat(filesUnder(this.root)).isZero();
+	}
+
+	private static void assertProblem(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status,
+			String slug) {
+		ErrorResponseException problem = catchThrowableOfType(ErrorResponseException.class, call);
+		assertThat(problem).as("a %s problem", slug).isNotNull();
+		assertThat(problem.getStatusCode().value()).isEqualTo(status);
+		assertThat(problem.getBody().getType()).hasToString("urn:cct:problem:" + slug);
+		assertThat(problem.getHeaders().getConnection()).as("the body may be unread: the answer closes").contains("close");
+	}
+
+	private static MockHttpServletRequest withKeyOnly(String key) {
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/tasks");
+		request.addHeader("Idempotency-Key", key);
+		return request;
+	}
+
+	/** A multipart upload as a client sends it: the fields, then the file. */
+	static MockHttpServletRequest request(String name, byte[] content, String target, Boolean notify, String key) {
+		StringBuilder fields = new StringBuilder();
+		field(fields, "newFormat", target);
+		if (notify != null) {
+			field(fields, "notify", notify.toString());
+		}
+		byte[] head = (fields + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"fileName\"; filename=\""
+				+ name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/tasks");
+		request.setContentType("multipart/form-data; boundary=" + BOUNDARY);
+		request.setContent(concat(head, content, tail));
+		if (key != null) {
+			request.addHeader("Idempotency-Key", key);
+		}
+		return request;
+	}
+
+	static final String BOUNDARY = "----cctuploads";
+
+	private static void field(StringBuilder body, String name, String value) {
+		body.append("--").append(BOUNDARY).append("\r\nContent-Disposition: form-data; name=\"").append(name)
+			.append("\"\r\n\r\n").append(value).append("\r\n");
+	}
+
+	static byte[] concat(byte[]... parts) {
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		for (byte[] part : parts) {
+			out.writeBytes(part);
+		}
+		return out.toByteArray();
 	}
 
 	private static long filesUnder(Path folder) throws IOException {

@@ -3,12 +3,9 @@ package com.cct.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.nio.charset.StandardCharsets;
-
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.ErrorResponseException;
 
@@ -17,8 +14,6 @@ import com.cct.format.Quality;
 
 class UploadValidatorTests {
 
-	private static final byte[] BYTES = "some bytes".getBytes(StandardCharsets.UTF_8);
-
 	private final UploadValidator validator = new UploadValidator(new UploadSettings(DataSize.ofBytes(100)));
 
 	@Nested
@@ -26,7 +21,7 @@ class UploadValidatorTests {
 
 		@Test
 		void aRequestWithoutAFileIsMissingFile() {
-			assertProblem(() -> validator.validate(new UploadRequest(null, "ogg", null, null, null)), 400,
+			assertProblem(() -> validator.validate(new UploadRequest(null, "ogg", null, null)), 400,
 					"missing-file");
 		}
 
@@ -73,20 +68,12 @@ class UploadValidatorTests {
 		}
 
 		@Test
-		void anEmptyFileIsRefused() {
-			UploadRequest empty = new UploadRequest(new MockMultipartFile("fileName", "song.mp3", null, new byte[0]),
-					"ogg", null, null, null);
-
-			assertProblem(() -> validator.validate(empty), 400, "empty-file");
-		}
-
-		@Test
-		void aFileOverTheLimitIsTooLargeAndOneAtTheLimitPasses() {
-			UploadRequest atLimit = new UploadRequest(file("song.mp3", new byte[100]), "ogg", null, null, null);
-			UploadRequest over = new UploadRequest(file("song.mp3", new byte[101]), "ogg", null, null, null);
-
-			assertThat(validator.validate(atLimit).target()).isEqualTo(Format.OGG);
-			assertProblem(() -> validator.validate(over), 413, "too-large");
+		void aNotifyChoiceIsABooleanAsSpringReadsOne() {
+			assertThat(validator.validate(new UploadRequest("song.mp3", "ogg", null, "off")).notifyOwner()).isFalse();
+			assertThat(validator.validate(new UploadRequest("song.mp3", "ogg", null, "TRUE")).notifyOwner()).isTrue();
+			assertThat(validator.validate(new UploadRequest("song.mp3", "ogg", null, "")).notifyOwner()).isNull();
+			assertProblem(() -> validator.validate(new UploadRequest("song.mp3", "ogg", null, "maybe")), 400,
+					"invalid-notify");
 		}
 
 		@Test
@@ -107,8 +94,7 @@ class UploadValidatorTests {
 
 		@Test
 		void theDisplayNameIsSanitisedAndTheNotifyChoiceKept() {
-			UploadRequest request = new UploadRequest(file("../../etc/song\u0000.mp3", BYTES), "ogg", null, false,
-					null);
+			UploadRequest request = new UploadRequest("../../etc/song\u0000.mp3", "ogg", null, "false");
 
 			ValidatedUpload upload = validator.validate(request);
 
@@ -123,33 +109,30 @@ class UploadValidatorTests {
 
 		@Test
 		void aMissingOrBlankKeyIsNone() {
-			assertThat(validator.idempotencyKey(withKey(null))).isNull();
-			assertThat(validator.idempotencyKey(withKey("   "))).isNull();
+			assertThat(validator.idempotencyKey(null)).isNull();
+			assertThat(validator.idempotencyKey("   ")).isNull();
 		}
 
 		@Test
 		void aKeyIsStrippedAndMayBe200VisibleAsciiCharacters() {
 			String longest = "k".repeat(199) + "~";
 
-			assertThat(validator.idempotencyKey(withKey("  abc-123  "))).isEqualTo("abc-123");
-			assertThat(validator.idempotencyKey(withKey(longest))).isEqualTo(longest);
+			assertThat(validator.idempotencyKey("  abc-123  ")).isEqualTo("abc-123");
+			assertThat(validator.idempotencyKey(longest)).isEqualTo(longest);
 		}
 
 		@Test
 		void aKeyOf201CharactersIsInvalid() {
-			assertProblem(() -> validator.idempotencyKey(withKey("k".repeat(201))), 400, "invalid-idempotency-key");
+			assertProblem(() -> validator.idempotencyKey("k".repeat(201)), 400, "invalid-idempotency-key");
 		}
 
 		@Test
 		void aKeyWithNonAsciiOrInnerSpacesIsInvalid() {
-			assertProblem(() -> validator.idempotencyKey(withKey("clé")), 400, "invalid-idempotency-key");
-			assertProblem(() -> validator.idempotencyKey(withKey("a b")), 400, "invalid-idempotency-key");
-			assertProblem(() -> validator.idempotencyKey(withKey("a\tb")), 400, "invalid-idempotency-key");
+			assertProblem(() -> validator.idempotencyKey("clé"), 400, "invalid-idempotency-key");
+			assertProblem(() -> validator.idempotencyKey("a b"), 400, "invalid-idempotency-key");
+			assertProblem(() -> validator.idempotencyKey("a\tb"), 400, "invalid-idempotency-key");
 		}
 
-		private UploadRequest withKey(String key) {
-			return new UploadRequest(file("song.mp3", BYTES), "ogg", null, null, key);
-		}
 
 	}
 
@@ -253,11 +236,7 @@ class UploadValidatorTests {
 	}
 
 	private static UploadRequest request(String name, String newFormat, String quality) {
-		return new UploadRequest(file(name, BYTES), newFormat, quality, null, null);
-	}
-
-	private static MockMultipartFile file(String name, byte[] content) {
-		return new MockMultipartFile("fileName", name, "application/octet-stream", content);
+		return new UploadRequest(name, newFormat, quality, null);
 	}
 
 	private static ContentInspector.Detected detected(String mimeType) {

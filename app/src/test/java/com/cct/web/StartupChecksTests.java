@@ -12,7 +12,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.env.MockEnvironment;
@@ -27,8 +26,6 @@ class StartupChecksTests {
 
 	@TempDir
 	Path folder;
-
-	private final MultipartProperties multipart = new MultipartProperties();
 
 	@Test
 	void outsideTheLocalProfileAShortDashboardPasswordStopsTheStartNamingTheVariable() {
@@ -82,7 +79,7 @@ class StartupChecksTests {
 		environment.setProperty("cct.jwt.secret", published);
 
 		assertThatThrownBy(() -> new StartupChecks(environment, new FileStorage(new StorageSettings(this.folder)),
-				dashboard(STRONG), this.multipart)
+				dashboard(STRONG))
 			.afterPropertiesSet()).isInstanceOf(IllegalStateException.class).hasMessageContaining("CCT_JWT_SECRET");
 	}
 
@@ -92,7 +89,7 @@ class StartupChecksTests {
 		environment.setProperty("cct.jwt.secret", "dev-only-jwt-secret-change-me-0123456789abcdef");
 
 		assertThatNoException().isThrownBy(() -> new StartupChecks(environment,
-				new FileStorage(new StorageSettings(this.folder)), dashboard("local-admin"), this.multipart)
+				new FileStorage(new StorageSettings(this.folder)), dashboard("local-admin"))
 			.afterPropertiesSet());
 	}
 
@@ -110,25 +107,10 @@ class StartupChecksTests {
 	}
 
 	@Test
-	void createsTheStorageRootAndTheUploadSpoolFolder() {
-		Path root = this.folder.resolve("data/nested");
-		Path spool = this.folder.resolve("data/.incoming");
-		this.multipart.setLocation(spool.toString());
-
-		new StartupChecks(profile("prod"), new FileStorage(new StorageSettings(root)), dashboard(STRONG),
-				this.multipart)
-			.afterPropertiesSet();
-
-		assertThat(root).isDirectory();
-		assertThat(spool).isDirectory();
-	}
-
-	@Test
-	void withoutASpoolLocationOnlyTheStorageRootIsCreated() {
+	void createsOnlyTheStorageRoot() {
 		Path root = this.folder.resolve("root");
 
-		new StartupChecks(profile("prod"), new FileStorage(new StorageSettings(root)), dashboard(STRONG),
-				this.multipart)
+		new StartupChecks(profile("prod"), new FileStorage(new StorageSettings(root)), dashboard(STRONG))
 			.afterPropertiesSet();
 
 		assertThat(root).isDirectory();
@@ -137,7 +119,7 @@ class StartupChecksTests {
 
 	private StartupChecks checks(String profile, String password) {
 		return new StartupChecks(profile(profile), new FileStorage(new StorageSettings(this.folder.resolve("data"))),
-				dashboard(password), this.multipart);
+				dashboard(password));
 	}
 
 	private static MockEnvironment profile(String name) {

@@ -1,0 +1,51 @@
+package com.cct.upload;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** A file's bytes, refused with 413 as soon as they pass the upload limit (the rest is never read). */
+final class SizeLimitedInputStream extends FilterInputStream {
+
+	private final long max;
+
+	private long count;
+
+	SizeLimitedInputStream(InputStream in, long max) {
+		super(in);
+		this.max = max;
+	}
+
+	@Override
+	public int read() throws IOException {
+		int b = super.read();
+		if (b >= 0) {
+			counted(1);
+		}
+		return b;
+	}
+
+	@Override
+	public int read(byte[] b, int off, int len) throws IOException {
+		int n = super.read(b, off, len);
+		if (n > 0) {
+			counted(n);
+		}
+		return n;
+	}
+
+	@Override
+	public long skip(long n) throws IOException {
+		long skipped = super.skip(n);
+		counted(skipped);
+		return skipped;
+	}
+
+	private void counted(long n) {
+		this.count += n;
+		if (this.count > this.max) {
+			throw UploadValidator.tooLarge();
+		}
+	}
+
+}
