@@ -1,8 +1,8 @@
 package com.cct.upload;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -244,6 +244,18 @@ final class MultipartReader {
 			System.arraycopy(buf, pos, b, off, n);
 			pos += n;
 			return n;
+		}
+
+		/** Writes the rest of the part straight from the reader's buffer: no copy on the way. */
+		@Override
+		public long transferTo(OutputStream out) throws IOException {
+			long total = 0;
+			for (int ready = contentReady(); ready > 0; ready = contentReady()) {
+				out.write(buf, pos, ready);
+				pos += ready;
+				total += ready;
+			}
+			return total;
 		}
 
 		void skipAll() throws IOException {

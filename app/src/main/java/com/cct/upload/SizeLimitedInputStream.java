@@ -1,8 +1,10 @@
 package com.cct.upload;
 
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /** A file's bytes, refused with 413 as soon as they pass the upload limit (the rest is never read). */
 final class SizeLimitedInputStream extends FilterInputStream {
@@ -39,6 +41,24 @@ final class SizeLimitedInputStream extends FilterInputStream {
 		long skipped = super.skip(n);
 		counted(skipped);
 		return skipped;
+	}
+
+	@Override
+	public long transferTo(OutputStream out) throws IOException {
+		// counted before each write, so no byte over the limit reaches the file
+		return this.in.transferTo(new FilterOutputStream(out) {
+			@Override
+			public void write(byte[] b, int off, int len) throws IOException {
+				counted(len);
+				this.out.write(b, off, len);
+			}
+
+			@Override
+			public void write(int b) throws IOException {
+				counted(1);
+				this.out.write(b);
+			}
+		});
 	}
 
 	private void counted(long n) {

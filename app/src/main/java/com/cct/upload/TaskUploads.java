@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +59,6 @@ public class TaskUploads {
 
 	/** Room for a multipart body's fields and part headers beside a file at the limit. */
 	private static final long MAX_FORM_OVERHEAD = 64 * 1024;
-
-	private static final int WRITE_BYTES = 256 * 1024;
 
 	private final TaskRepository tasks;
 
@@ -175,8 +172,7 @@ public class TaskUploads {
 		}
 		Optional<Format> source = early != null ? this.validator.sourceOf(early, detect(head)) : null;
 		String originalFile = FileStorage.newStoredName(UploadValidator.storedExtension(before.fileName()));
-		long size = storeOriginal(userId, taskId, originalFile,
-				new SequenceInputStream(new ByteArrayInputStream(head), content));
+		long size = storeOriginal(userId, taskId, originalFile, new HeadThenRest(head, content));
 		try {
 			ValidatedUpload upload = this.validator.validate(body.finish());
 			if (source == null) {
@@ -210,15 +206,11 @@ public class TaskUploads {
 		}
 		Path folder = Files.createDirectories(this.storage.taskFolder(userId, taskId));
 		Path temp = folder.resolve(UPLOAD_TEMP_PREFIX + FileStorage.newStoredName("tmp"));
-		long size = 0;
+		long size;
 		try {
 			try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
-				byte[] buffer = new byte[WRITE_BYTES];
-				for (int n = content.readNBytes(buffer, 0, buffer.length); n > 0; n = content.readNBytes(buffer, 0,
-						buffer.length)) {
-					out.write(buffer, 0, n);
-					size += n;
-				}
+				// the reader's streams write their buffer's slices (64 KB) straight to the file
+				size = content.transferTo(out);
 			}
 			this.storage.publish(temp, folder.resolve(originalFile));
 			return size;

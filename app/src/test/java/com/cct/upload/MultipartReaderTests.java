@@ -92,8 +92,7 @@ class MultipartReaderTests {
 	void skipsThePreambleAndReadsMultiByteFileNames() throws IOException {
 		String body = "a preamble\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"é 歌.mp3\"\r\n\r\n"
 				+ "x\r\n--" + BOUNDARY + "--\r\nan epilogue";
-		MultipartReader reader = new MultipartReader(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
-				BOUNDARY, 8192);
+		MultipartReader reader = reader(body);
 
 		MultipartReader.Part part = reader.next();
 
@@ -107,8 +106,7 @@ class MultipartReaderTests {
 	void anEmptyFilePartHasNoBytes() throws IOException {
 		String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp3\"\r\n\r\n"
 				+ "\r\n--" + BOUNDARY + "--\r\n";
-		MultipartReader reader = new MultipartReader(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
-				BOUNDARY, 8192);
+		MultipartReader reader = reader(body);
 
 		assertThat(reader.next().isFile()).isTrue();
 		assertThat(reader.content().read()).isEqualTo(-1);
@@ -119,14 +117,17 @@ class MultipartReaderTests {
 	void aFieldOverItsLimitIsUnreadable() throws IOException {
 		String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"newFormat\"\r\n\r\n" + "x".repeat(100)
 				+ "\r\n--" + BOUNDARY + "--\r\n";
-		MultipartReader reader = new MultipartReader(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
-				BOUNDARY, 8192);
+		MultipartReader reader = reader(body);
 		reader.next();
 
 		assertThatThrownBy(() -> reader.text(99)).isInstanceOf(MultipartException.class);
 	}
 
 	// --- helpers
+
+	private static MultipartReader reader(String body) {
+		return new MultipartReader(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), BOUNDARY, 8192);
+	}
 
 	private static List<Object> readAll(MultipartReader reader) throws IOException {
 		List<Object> parts = new ArrayList<>();
