@@ -243,6 +243,20 @@ def run_wrk(args, conc, duration, out_file):
     return result
 
 
+def run_uploadgen(args, conc, duration, out_file):
+    """The closed-loop upload generator (uploadgen.py: sendfile, unique names) instead of wrk."""
+    cmd = [sys.executable, str(Path(__file__).parent / "uploadgen.py"), "--url", args.url, "--conc", str(conc),
+           "--duration", str(duration), "--file", args.file, "--format", args.format or "ogg", "--mode", args.mode,
+           "--token", args.token or "", "--timeout", str(args.timeout), "--out", str(out_file)]
+    Path(out_file).unlink(missing_ok=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + args.timeout + 60)
+    result = read_json(out_file)
+    if proc.returncode != 0 or result is None:
+        return {"failed": True, "command": " ".join(cmd), "stderr": proc.stderr[-2000:], "stdout": proc.stdout[-2000:]}
+    result["connections"] = conc
+    return result
+
+
 def cmd_load(args):
     meter = CpuMeter(groups_from(args))
     steps = [int(c) for c in args.conc.split(",")]
@@ -251,7 +265,10 @@ def cmd_load(args):
         if args.before:
             subprocess.run(args.before, shell=True, timeout=300)
         before = meter.snapshot()
-        result = run_wrk(args, conc, args.duration, Path(args.out).with_suffix(f".c{conc}.wrk.json"))
+        if args.mode:
+            result = run_uploadgen(args, conc, args.duration, Path(args.out).with_suffix(f".c{conc}.gen.json"))
+        else:
+            result = run_wrk(args, conc, args.duration, Path(args.out).with_suffix(f".c{conc}.wrk.json"))
         result["cpu_s"] = CpuMeter.delta(before, meter.snapshot())
         requests = result.get("requests") or 0
         if requests:
@@ -407,10 +424,23 @@ def cmd_bigupload(args):
     meter = CpuMeter(groups_from(args))
     before = meter.snapshot()
     headers = ["-H", "Authorization: Bearer " + args.token] if args.token else []
+    if args.raw:
+        body = ["-H", "Content-Type: application/octet-stream", "-T", args.file, "-X", "POST"]
+        url = args.url + ("&" if "?" in args.url else "?") + f"newFormat={args.format}&fileName={Path(args.file).name}"
+    else:
+        # fields first, as the README advises: the file is checked before it is stored
+        body = ["-F", f"newFormat={args.format}", "-F", f"fileName=@{args.file}"]
+        url = args.url
+    samples = []
+    sampler = None
+    if args.heap_pid:
+        sampler = HeapSampler(args.heap_pid)
+        sampler.start()
     cmd = ["curl", "-sS", "-o", args.workdir + "/big-response.json", "-w", "%{http_code} %{time_total} %{size_upload}",
-           "--max-time", str(args.timeout), *headers, "-F", f"fileName=@{args.file}", "-F", f"newFormat={args.format}",
-           args.url]
+           "--max-time", str(args.timeout), *headers, *body, url]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout + 30)
+    if sampler:
+        samples = sampler.stop()
     fields = proc.stdout.split()
     code = int(fields[0]) if fields else 0
     secs = float(fields[1]) if len(fields) > 1 else None
@@ -419,8 +449,53 @@ def cmd_bigupload(args):
               "seconds": secs, "bytes": int(size),
               "mb_per_s": round(size / 1e6 / secs, 1) if secs else None,
               "cpu_s": CpuMeter.delta(before, meter.snapshot()), "stderr": proc.stderr[-500:]}
+    if samples:
+        used = [u for u in samples if u is not None]
+        result["heap_used_mb"] = {"samples": len(used), "min": min(used, default=None), "max": max(used, default=None)}
     write_json(args.out, result)
-    print(f"  {args.name}: HTTP {code} in {secs} s", flush=True)
+    print(f"  {args.name}: HTTP {code} in {secs} s ({result['mb_per_s']} MB/s)"
+          + (f", heap used {result['heap_used_mb']['min']}-{result['heap_used_mb']['max']} MB" if samples else ""),
+          flush=True)
+
+
+class HeapSampler:
+    """The JVM's used heap (jcmd GC.heap_info) once a second, on a thread, while a big upload runs."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.samples = []
+        self.stopped = False
+        self.thread = None
+
+    def start(self):
+        import threading
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopped:
+            self.samples.append(heap_used_mb(self.pid))
+            time.sleep(1.0)
+
+    def stop(self):
+        self.stopped = True
+        if self.thread:
+            self.thread.join(timeout=20)
+        return self.samples
+
+
+def heap_used_mb(pid):
+    """Used heap in MB from `jcmd PID GC.heap_info` (G1: "garbage-first heap total N, used M"), or None."""
+    try:
+        out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=15).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in out.splitlines():
+        if " used " in line and "heap" in line:
+            value = line.split(" used ", 1)[1].split()[0].rstrip(",")
+            if value.endswith("K"):
+                return round(int(value[:-1]) / 1024, 1)
+    return None
 
 
 def cmd_rss(args):
@@ -454,7 +529,8 @@ if __name__ == "__main__":
     p = sub.add_parser("load")
     p.add_argument("--name", required=True)
     p.add_argument("--url", required=True)
-    p.add_argument("--script", required=True)
+    p.add_argument("--script", help="the wrk script (without --mode)")
+    p.add_argument("--mode", choices=["multipart", "raw"], help="uploads by uploadgen.py instead of wrk")
     p.add_argument("--conc", required=True, help="comma-separated connection counts, run in turn")
     p.add_argument("--duration", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
@@ -505,6 +581,8 @@ if __name__ == "__main__":
     p.add_argument("--file", required=True)
     p.add_argument("--format", default="zip")
     p.add_argument("--sink", action="store_true")
+    p.add_argument("--raw", action="store_true", help="the file as the body, fields in the query")
+    p.add_argument("--heap-pid", type=int, help="a JVM whose used heap is sampled during the upload")
     p.add_argument("--timeout", type=int, default=300)
     p.add_argument("--workdir", required=True)
     p.add_argument("--pids", action="append")

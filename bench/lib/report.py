@@ -13,6 +13,10 @@ TARGETS = {
     "status_rps": 3000.0, "status_p95_ms": 20.0,
     "conversion_overhead": 1.10,
     "pickup_p50_ms": 50.0, "pickup_p99_ms": 500.0,
+    # issue 16: uploads by uploadgen.py (unique names, sendfile), c=20, ratios to the sink in the same run
+    "stream_multipart_rps": 120.0, "stream_multipart_ratio": 0.4, "stream_p95_ms": 300.0,
+    "stream_web_cpu_ms": 10.0, "stream_raw_ratio": 0.6, "stream_generator_core_pct": 20.0,
+    "big_ratio": 0.6,
 }
 
 
@@ -105,6 +109,30 @@ def build(parts, args):
                              and c20["latency_ms"]["p95"] <= TARGETS["upload_p95_ms_c20"]
                              and c20["error_rate"] <= TARGETS["upload_error_rate"])
     s["uploads"] = uploads
+    # 1b. streamed uploads (uploadgen.py), multipart and raw, each against the sink in the same run
+    streaming = {}
+    for mode in ("multipart", "raw"):
+        svc, sink = first_step(part(parts, f"gen-{mode}-service")), first_step(part(parts, f"gen-{mode}-sink"))
+        if not svc:
+            continue
+        cpu = svc.get("cpu_s", {})
+        gen_pct = (round(100.0 * cpu["load_generator"] / cpu["wall_s"], 1)
+                   if cpu.get("wall_s") and cpu.get("load_generator") is not None else None)
+        entry = {"service": svc, "sink": sink, "ratio_rps": ratio(svc.get("rps"), sink.get("rps")),
+                 "web_cpu_ms": svc.get("cpu_ms_per_request", {}).get("web"), "generator_core_pct": gen_pct}
+        lat = svc.get("latency_ms", {})
+        if mode == "multipart":
+            entry["target_met"] = (None if not svc.get("rps") else
+                                   svc["rps"] >= TARGETS["stream_multipart_rps"]
+                                   and (entry["ratio_rps"] or 0) >= TARGETS["stream_multipart_ratio"]
+                                   and lat.get("p95", 1e9) <= TARGETS["stream_p95_ms"]
+                                   and svc.get("error_rate", 1) == 0
+                                   and (entry["web_cpu_ms"] or 1e9) <= TARGETS["stream_web_cpu_ms"])
+        else:
+            entry["target_met"] = (None if not svc.get("rps") else
+                                   (entry["ratio_rps"] or 0) >= TARGETS["stream_raw_ratio"] and svc.get("error_rate", 1) == 0)
+        streaming[mode] = entry
+    s["streaming_uploads"] = streaming
     # 2. status reads
     st, ceiling = first_step(part(parts, "status-service")), first_step(part(parts, "status-nginx"))
     s["status_reads"] = {"service": st, "nginx_constant": ceiling, "ratio_rps": ratio(st.get("rps"), ceiling.get("rps")),
@@ -128,8 +156,13 @@ def build(parts, args):
                    lat["p50"] <= TARGETS["pickup_p50_ms"] and lat["p99"] <= TARGETS["pickup_p99_ms"]}
     # 5. memory
     big_svc, big_sink = part(parts, "big-service") or {}, part(parts, "big-sink") or {}
+    big_raw = part(parts, "big-service-raw") or {}
+    big_ratio = ratio(big_svc.get("mb_per_s"), big_sink.get("mb_per_s"))
+    big_raw_ratio = ratio(big_raw.get("mb_per_s"), big_sink.get("mb_per_s"))
     s["memory"] = {"big_upload": {"service": big_svc, "sink": big_sink, "size": args.big_size,
-                                  "web_xmx": args.web_xmx, "target_met": bool(big_svc.get("ok"))},
+                                  "web_xmx": args.web_xmx, "ratio_mb_per_s": big_ratio,
+                                  "raw": big_raw, "raw_ratio_mb_per_s": big_raw_ratio,
+                                  "target_met": bool(big_svc.get("ok")) and (big_ratio or 0) >= TARGETS["big_ratio"]},
                    "peak_rss": part(parts, "rss") or {}}
     return s
 
@@ -150,6 +183,17 @@ def md_table(s, args):
        "≥ 100/s, p95 ≤ 300 ms, 0 errors", verdict(u["target_met"]))
     for step in u["ramp"]:
         up(f"1. Upload ramp, c={step['connections']}", step["service"], step["sink"], step["ratio_rps"], "(report)", "n/a")
+    for mode, entry in s.get("streaming_uploads", {}).items():
+        svc, sink = entry["service"], entry["sink"]
+        lat, slat = svc.get("latency_ms", {}), sink.get("latency_ms", {})
+        target = ("≥ 120/s, ≥ 0.4× the sink, p95 ≤ 300 ms, 0 errors, web CPU ≤ 10 ms/upload" if mode == "multipart"
+                  else "≥ 0.6× the sink, 0 errors")
+        rows.append([f"1b. Upload 5 MB, {mode}, unique names, c=20 (uploadgen)",
+                     f"nginx sink, same bodies: {fmt(sink.get('rps'))}/s, p95 {fmt(slat.get('p95'), 0)} ms",
+                     f"{fmt(svc.get('rps'))}/s, p50 {fmt(lat.get('p50'), 0)} / p95 {fmt(lat.get('p95'), 0)} / "
+                     f"p99 {fmt(lat.get('p99'), 0)} ms, errors {fmt(100 * svc.get('error_rate', 0), 2)}%; "
+                     f"web CPU {fmt(entry['web_cpu_ms'])} ms/upload; generator {fmt(entry['generator_core_pct'])}% of a core; "
+                     f"**{fmt(entry['ratio_rps'], 2)}× the sink**", target, verdict(entry["target_met"])])
     st = s["status_reads"]
     svc, ng = st["service"], st["nginx_constant"]
     rows.append(["2. Status reads `GET /api/tasks/{id}` (JWT), c=20",
@@ -183,9 +227,12 @@ def md_table(s, args):
     web_rss = max((v.get("peak_rss_mb") or 0) for k, v in rss.items() if k.startswith("web")) if rss else None
     rows.append([f"5. One {args.big_size} upload, web at -Xmx{args.web_xmx}",
                  f"nginx sink: HTTP {bs.get('http_status')}, {fmt(bs.get('seconds'), 1)} s ({fmt(bs.get('mb_per_s'), 0)} MB/s)",
-                 f"HTTP {b.get('http_status')}, {fmt(b.get('seconds'), 1)} s ({fmt(b.get('mb_per_s'), 0)} MB/s); "
-                 f"web peak RSS {fmt(web_rss)} MB",
-                 "succeeds (201)", verdict(m["big_upload"]["target_met"])])
+                 f"multipart: HTTP {b.get('http_status')}, {fmt(b.get('seconds'), 1)} s ({fmt(b.get('mb_per_s'), 0)} MB/s, "
+                 f"**{fmt(m['big_upload'].get('ratio_mb_per_s'), 2)}× the sink**), heap used "
+                 f"{fmt((b.get('heap_used_mb') or {}).get('min'), 0)}-{fmt((b.get('heap_used_mb') or {}).get('max'), 0)} MB; "
+                 f"raw: HTTP {m['big_upload']['raw'].get('http_status')}, {fmt(m['big_upload']['raw'].get('mb_per_s'), 0)} MB/s "
+                 f"({fmt(m['big_upload'].get('raw_ratio_mb_per_s'), 2)}×); web peak RSS {fmt(web_rss)} MB",
+                 "succeeds (201), ≥ 0.6× the sink's MB/s", verdict(m["big_upload"]["target_met"])])
     rss_text = ", ".join(f"{k} {v.get('peak_rss_mb')} MB" for k, v in rss.items())
     rows.append(["5. Peak RSS (VmHWM) during the scenarios", "—", rss_text or "n/a", "(report)", "n/a"])
     head = "| scenario | compared against (same run) | result | target | met |\n|---|---|---|---|---|\n"
@@ -215,6 +262,13 @@ def cpu_lines(s):
                 procs = per_request(step)
                 lines.append(f"| upload {conc} → {who} | {fmt(step.get('rps'))}/s | {cpu.get('machine_busy_pct')}% "
                              f"(iowait {cpu.get('machine_iowait_pct')}%) | {cpu.get('other_processes_cores')} | {procs} |")
+    for mode, entry in s.get("streaming_uploads", {}).items():
+        for who in ("service", "sink"):
+            step = entry[who]
+            cpu = step.get("cpu_s", {})
+            if cpu:
+                lines.append(f"| upload {mode} (uploadgen) → {who} | {fmt(step.get('rps'))}/s | {cpu.get('machine_busy_pct')}% "
+                             f"(iowait {cpu.get('machine_iowait_pct')}%) | {cpu.get('other_processes_cores')} | {per_request(step)} |")
     for name, key in (("status → service", "service"), ("status → nginx", "nginx_constant")):
         step = s["status_reads"][key]
         cpu, per = step.get("cpu_s", {}), step.get("cpu_ms_per_request", {})
@@ -270,6 +324,8 @@ def main():
     (results / "latest.json").write_text(json.dumps(document, indent=2) + "\n")
 
     missed = [name for name, ok in (("uploads", scenarios["uploads"]["target_met"]),
+                                    *((f"{m} uploads (uploadgen)", e["target_met"])
+                                      for m, e in scenarios.get("streaming_uploads", {}).items()),
                                     ("status reads", scenarios["status_reads"]["target_met"]),
                                     ("conversion overhead", scenarios["conversions"]["ogg"].get("target_met")),
                                     ("pickup latency", scenarios["pickup"]["target_met"]),
