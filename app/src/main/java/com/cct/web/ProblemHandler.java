@@ -65,8 +65,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * A multipart body Tomcat could not read: the client gave up mid-upload, or a part is malformed
-	 * (a NUL byte in the file name, say). The client's fault, so 400 and no stack trace in the log.
+	 * An upload body that could not be read: the client gave up mid-upload, the body ended before its
+	 * closing multipart delimiter, or a part is malformed (headers over 8 KB, say). The client's fault,
+	 * so 400 and no stack trace in the log.
 	 */
 	@ExceptionHandler(MultipartException.class)
 	ResponseEntity<ProblemDetail> unreadableUpload(MultipartException ex) {
