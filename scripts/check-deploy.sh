@@ -340,26 +340,14 @@ run "terraform: every var.NAME used in a folder is declared there (terraform val
 
 # --- nginx ------------------------------------------------------------------------------------
 
-# The container renders part of its config at start: the image's entrypoint sources
-# nginx/15-cct-body-limit.envsh (CCT_MAX_UPLOAD_SIZE -> CCT_NGINX_BODY_LIMIT), then its
-# 20-envsubst-on-templates.sh substitutes the defined variables in nginx/templates/*.template and
-# writes the results to conf.d/ next to nginx.conf. render_nginx SIZE DIR does the same into DIR,
-# with busybox sh (the shell of the Alpine image) when there is one.
+# The container renders part of its config at start (see scripts/render-nginx.sh, which does the
+# same into DIR). render_nginx SIZE DIR runs it with busybox sh (the shell of the Alpine image) when
+# there is one.
 render_nginx() {
   local size="$1" dir="$2" shell=(sh)
   command -v busybox > /dev/null 2>&1 && shell=(busybox sh)
-  rm -rf "$dir" && mkdir -p "$dir/conf.d"
-  cp nginx/nginx.conf "$dir/nginx.conf"
-  cat > "$work/render-nginx.sh" <<'SH'
-set -e
-. ./nginx/15-cct-body-limit.envsh > /dev/null
-. ./nginx/16-cct-real-ip.envsh > /dev/null
-defined="$(awk 'END { for (name in ENVIRON) printf "${%s} ", name }' < /dev/null)"
-for template in nginx/templates/*.template; do
-  envsubst "$defined" < "$template" > "$1/conf.d/$(basename "$template" .template)"
-done
-SH
-  env CCT_MAX_UPLOAD_SIZE="$size" "${shell[@]}" "$work/render-nginx.sh" "$dir"
+  rm -rf "$dir"
+  env CCT_MAX_UPLOAD_SIZE="$size" "${shell[@]}" scripts/render-nginx.sh "$dir"
 }
 
 # The config names the compose service "app", which resolves only inside compose. Test the
