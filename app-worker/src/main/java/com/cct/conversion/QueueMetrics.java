@@ -51,7 +51,11 @@ class QueueMetrics {
 	}
 
 	private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<JobStats> value) {
-		Gauge.builder(name, this, metrics -> metrics.read(value)).description(description).register(registry);
+		// strong: the gauges keep reading this object for as long as the registry lives, bean or not
+		Gauge.builder(name, this, metrics -> metrics.read(value))
+			.description(description)
+			.strongReference(true)
+			.register(registry);
 	}
 
 	/**

@@ -1,10 +1,10 @@
 package com.cct.conversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import com.cct.job.ConversionJob;
+import com.zaxxer.hikari.HikariDataSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -42,6 +43,8 @@ class QueueMetricsTests {
 
 	private static final String DATABASE = "cct_queue_" + ProcessHandle.current().pid();
 
+	static HikariDataSource pool;
+
 	static StorageProvider storage;
 
 	private final MutableClock clock = new MutableClock();
@@ -49,19 +52,28 @@ class QueueMetricsTests {
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
 	@BeforeAll
-	static void freshDatabase() throws SQLException {
+	static void freshDatabase() {
 		admin("drop database if exists " + DATABASE + " with (force)");
 		admin("create database " + DATABASE);
-		PGSimpleDataSource dataSource = new PGSimpleDataSource();
-		dataSource.setUrl(SERVER + DATABASE);
-		dataSource.setUser("postgres");
-		storage = new PostgresStorageProvider(dataSource);
+		// a pool that keeps its connections, as the worker's does: a busy shared server cannot refuse a new one mid-test
+		pool = new HikariDataSource();
+		pool.setJdbcUrl(SERVER + DATABASE);
+		pool.setUsername("postgres");
+		pool.setMaximumPoolSize(2);
+		pool.setMinimumIdle(2);
+		storage = new PostgresStorageProvider(pool);
 		storage.setJobMapper(new JobMapper(new JacksonJsonMapper()));
+		await("the pool's connections").atMost(Duration.ofSeconds(60)).until(() -> pool.getHikariPoolMXBean().getIdleConnections() == 2);
 	}
 
 	@AfterAll
-	static void dropDatabase() throws SQLException {
-		storage.close();
+	static void dropDatabase() {
+		if (storage != null) {
+			storage.close();
+		}
+		if (pool != null) {
+			pool.close();
+		}
 		admin("drop database if exists " + DATABASE + " with (force)");
 	}
 
@@ -143,11 +155,15 @@ class QueueMetricsTests {
 				List.of(new JobParameter(UUID.class, UUID.randomUUID())));
 	}
 
-	private static void admin(String sql) throws SQLException {
-		try (Connection db = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
-				Statement statement = db.createStatement()) {
-			statement.execute(sql);
-		}
+	/** Retried for a while: the machine's server is shared, and may have no connection to spare for a moment. */
+	private static void admin(String sql) {
+		await(sql).atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+			try (Connection db = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+					Statement statement = db.createStatement()) {
+				statement.execute(sql);
+				return true;
+			}
+		});
 	}
 
 }
