@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Entry point of a worker VM: load the environment, check it, mount the shared folder, start a worker.
+# Entry point of a worker VM: load the environment, check it, mount the shared folder (or, with a
+# bucket, prepare a local scratch folder), start a worker.
 # Run with --help for usage. ShellCheck-clean; `scripts/check-deploy.sh` keeps it so.
 set -euo pipefail
 
@@ -13,7 +14,8 @@ usage() {
 Usage: process_files.sh [--check] [--no-docker] [--env-file FILE]
 
 Starts one Cloud Conversion Tool worker on this machine, after checking that it can reach the
-database, Redis and the shared file folder.
+database, Redis and the files: the shared file folder, or with CCT_STORAGE_BACKEND=s3 the bucket's
+server (and a local scratch folder; nothing is shared with other hosts then).
 
   --check           validate the environment and the connections, start nothing
   --no-docker       run `java -jar $CCT_WORKER_JAR` in the foreground instead of
@@ -30,7 +32,16 @@ Required:
   CCT_HOST_STORAGE             shared folder on this host (docker mode; mounted at CCT_STORAGE_ROOT,
                                default /data, in the container). In --no-docker mode the worker uses
                                CCT_STORAGE_ROOT directly. Either one stands for the other when alone.
+                               With CCT_STORAGE_BACKEND=s3: not needed (default /var/lib/cct/data, local).
+  with CCT_STORAGE_BACKEND=s3:
+  CCT_S3_BUCKET                the bucket (it must exist)
+  CCT_S3_ENDPOINT              the server's URL, e.g. https://storage.googleapis.com; empty: AWS S3
+  CCT_S3_REGION, CCT_S3_PATH_STYLE, CCT_S3_ACCESS_KEY, CCT_S3_SECRET_KEY   (keys: both or neither;
+                               neither: the SDK's default chain, e.g. an EC2 instance profile)
 Optional:
+  CCT_STORAGE_BACKEND              folder (default: the shared folder) or s3 (a bucket)
+  CCT_HOST_SCRATCH                 this host's scratch folder (docker mode, default /var/lib/cct/scratch;
+                                   --no-docker: CCT_SCRATCH_DIR), created and given to CCT_WORKER_UID
   CCT_NFS_SERVER, CCT_NFS_EXPORT   mount SERVER:EXPORT on the shared folder first (needs root, nfs-common)
   CCT_NFS_OPTIONS                  mount options (default rw,hard,noatime,timeo=600,retrans=3)
   CCT_WORKER_UID, CCT_WORKER_GID   the container's user, must be able to write the share (default 10001)
@@ -166,6 +177,28 @@ fi
 # Spring turns mail on for any SPRING_MAIL_HOST, even an empty one: empty means off here.
 if [[ -z "${SPRING_MAIL_HOST:-}" ]]; then unset SPRING_MAIL_HOST; fi
 
+# Where the files live. With a bucket the worker needs no shared folder: the one compose.worker.yaml
+# mounts is then a local folder it keeps nothing in.
+backend="${CCT_STORAGE_BACKEND:-folder}"
+export CCT_STORAGE_BACKEND="$backend"
+if [[ "$backend" == s3 ]]; then
+  if $use_docker; then
+    : "${CCT_HOST_STORAGE:=/var/lib/cct/data}"
+    export CCT_HOST_STORAGE
+  else
+    : "${CCT_STORAGE_ROOT:=/var/lib/cct/data}"
+    export CCT_STORAGE_ROOT
+  fi
+fi
+# This host's own scratch folder (conversions in progress with a bucket).
+if $use_docker; then
+  scratch_dir="${CCT_HOST_SCRATCH:-/var/lib/cct/scratch}"
+  export CCT_HOST_SCRATCH="$scratch_dir"
+else
+  scratch_dir="${CCT_SCRATCH_DIR:-/var/lib/cct/scratch}"
+  export CCT_SCRATCH_DIR="$scratch_dir"
+fi
+
 # The shared folder on this host, and the path the worker sees.
 if $use_docker; then
   shared_dir="${CCT_HOST_STORAGE:-${CCT_STORAGE_ROOT:-}}"
@@ -185,6 +218,9 @@ fi
 if [[ -n "${CCT_NFS_SERVER:-}" && -z "${CCT_NFS_EXPORT:-}" ]]; then
   missing+=("CCT_NFS_EXPORT (CCT_NFS_SERVER is set)")
 fi
+if [[ "$backend" == s3 && -z "${CCT_S3_BUCKET:-}" ]]; then
+  missing+=("CCT_S3_BUCKET (CCT_STORAGE_BACKEND is s3)")
+fi
 if [[ ${#missing[@]} -gt 0 ]]; then
   fail "required variables not set: ${missing[*]}"
   note "set them in ${env_file:-/etc/cct/worker.env} or the environment; see process_files.sh --help"
@@ -195,6 +231,25 @@ bad=()
 [[ "$SPRING_DATASOURCE_URL" =~ ^jdbc:postgresql:// ]] || bad+=("SPRING_DATASOURCE_URL must start with jdbc:postgresql://")
 [[ "$CCT_REDIS_URL" =~ ^rediss?:// ]] || bad+=("CCT_REDIS_URL must start with redis:// or rediss://")
 [[ "$shared_dir" == /* ]] || bad+=("the shared folder must be an absolute path, got $shared_dir")
+[[ "$scratch_dir" == /* ]] || bad+=("the scratch folder must be an absolute path, got $scratch_dir")
+case "$backend" in
+  folder) ;;
+  s3)
+    if [[ -n "${CCT_NFS_SERVER:-}" ]]; then
+      bad+=("CCT_NFS_SERVER is set but CCT_STORAGE_BACKEND is s3: the files are in the bucket, nothing is mounted")
+    fi
+    if [[ -n "${CCT_S3_ACCESS_KEY:-}" && -z "${CCT_S3_SECRET_KEY:-}" || -z "${CCT_S3_ACCESS_KEY:-}" && -n "${CCT_S3_SECRET_KEY:-}" ]]; then
+      bad+=("CCT_S3_ACCESS_KEY and CCT_S3_SECRET_KEY go together (or neither: the SDK's default credentials)")
+    fi
+    if [[ -n "${CCT_S3_ENDPOINT:-}" && ! "$CCT_S3_ENDPOINT" =~ ^https?://[^/:]+(:[0-9]+)?/?$ ]]; then
+      bad+=("CCT_S3_ENDPOINT must be http(s)://HOST[:PORT], got $CCT_S3_ENDPOINT")
+    fi
+    if [[ -n "${CCT_S3_PATH_STYLE:-}" && ! "$CCT_S3_PATH_STYLE" =~ ^(true|false)$ ]]; then
+      bad+=("CCT_S3_PATH_STYLE must be true or false, got $CCT_S3_PATH_STYLE")
+    fi
+    ;;
+  *) bad+=("CCT_STORAGE_BACKEND must be folder or s3, got $backend") ;;
+esac
 for var in CCT_WORKER_COUNT SPRING_MAIL_PORT CCT_WORKER_UID CCT_WORKER_GID; do
   if [[ -n "${!var:-}" && ! "${!var}" =~ ^[0-9]+$ ]]; then bad+=("$var must be a number, got ${!var}"); fi
 done
@@ -326,10 +381,11 @@ mount_nfs() {
   fi
 }
 
-check_shared_dir() {
-  local probe="$shared_dir/.cct-write-check.$$" as="" free
-  if [[ ! -d "$shared_dir" ]]; then
-    fail "shared folder $shared_dir does not exist"
+check_shared_dir() { # [DIR LABEL]: default the shared folder
+  local dir="${1:-$shared_dir}" label="${2:-shared folder}"
+  local probe="$dir/.cct-write-check.$$" as="" free
+  if [[ ! -d "$dir" ]]; then
+    fail "$label $dir does not exist"
     return
   fi
   # The container runs as CCT_WORKER_UID: when root starts it, test the share as that user
@@ -340,18 +396,57 @@ check_shared_dir() {
     if "${as_worker[@]}" touch "$probe" 2> /dev/null && "${as_worker[@]}" rm -f "$probe" 2> /dev/null; then
       :
     else
-      fail "shared folder $shared_dir is not writable by uid $worker_uid (the worker container's user): chown $worker_uid:$worker_gid $shared_dir"
+      fail "$label $dir is not writable by uid $worker_uid (the worker container's user): chown $worker_uid:$worker_gid $dir"
       return
     fi
   else
     as="$(id -un)"
     if ! { echo ok > "$probe" && rm -f "$probe"; } 2> /dev/null; then
-      fail "shared folder $shared_dir is not writable by $as"
+      fail "$label $dir is not writable by $as"
       return
     fi
   fi
-  free="$(df -Ph "$shared_dir" 2> /dev/null | awk 'NR == 2 { print $4 }')"
-  ok "shared folder $shared_dir writable as $as (${free:-?} free)"
+  free="$(df -Ph "$dir" 2> /dev/null | awk 'NR == 2 { print $4 }')"
+  ok "$label $dir writable as $as (${free:-?} free)"
+}
+
+# A local folder of this host's (the scratch folder; with a bucket, the unshared data folder too):
+# created and handed to the worker's user at start, only checked with --check.
+prepare_local_dir() { # DIR LABEL
+  if ! $check_only && [[ ! -d "$1" ]]; then
+    mkdir -p "$1" || { fail "cannot create $2 $1"; return; }
+    if $use_docker && [[ $EUID -eq 0 ]]; then chown "$worker_uid:$worker_gid" "$1"; fi
+  fi
+  if $check_only && [[ ! -d "$1" ]]; then
+    ok "$2 $1 will be created at start"
+    return
+  fi
+  check_shared_dir "$1" "$2"
+}
+
+# --- bucket -----------------------------------------------------------------------------------
+
+check_bucket() {
+  local rest host port
+  if [[ -z "${CCT_S3_ENDPOINT:-}" ]]; then
+    ok "bucket ${CCT_S3_BUCKET} on AWS S3 (region ${CCT_S3_REGION:-us-east-1}; endpoint not probed)"
+    return
+  fi
+  rest="${CCT_S3_ENDPOINT#*://}"
+  rest="${rest%/}"
+  host="${rest%%:*}"
+  if [[ "$rest" == *:* ]]; then
+    port="${rest##*:}"
+  elif [[ "$CCT_S3_ENDPOINT" == https://* ]]; then
+    port=443
+  else
+    port=80
+  fi
+  if run_probe tcp "$host" "$port" > /dev/null; then
+    ok "bucket ${CCT_S3_BUCKET} at $CCT_S3_ENDPOINT: $host:$port reachable (credentials are the worker's to try)"
+  else
+    fail "S3 endpoint $host:$port unreachable (no TCP connection within ${PROBE_TIMEOUT}s; CCT_S3_ENDPOINT=$CCT_S3_ENDPOINT)"
+  fi
 }
 
 # --- how the worker runs ----------------------------------------------------------------------
@@ -402,11 +497,15 @@ check_runtime() {
 
 check_database
 check_redis
-if [[ -n "${CCT_NFS_SERVER:-}" ]]; then
+if [[ "$backend" == s3 ]]; then
+  check_bucket
+  prepare_local_dir "$shared_dir" "local data folder"
+elif [[ -n "${CCT_NFS_SERVER:-}" ]]; then
   if mount_nfs; then check_shared_dir; else note "shared folder not checked: not mounted yet"; fi
 else
   check_shared_dir
 fi
+prepare_local_dir "$scratch_dir" "scratch folder"
 check_runtime
 
 if [[ $failures -gt 0 ]]; then

@@ -68,6 +68,10 @@ compose_env=(
 run "compose.yaml: docker-compose config" env "${compose_env[@]}" docker-compose -f compose.yaml config -q
 run "compose.yaml: refuses to run without CCT_JWT_SECRET and CCT_DASHBOARD_PASSWORD" \
   bash -c '! env -u CCT_JWT_SECRET -u CCT_DASHBOARD_PASSWORD docker-compose -f compose.yaml config -q'
+run "compose.yaml + compose.s3.yaml: docker-compose config" \
+  env "${compose_env[@]}" CCT_S3_SECRET_KEY=check-minio-secret docker-compose -f compose.yaml -f compose.s3.yaml config -q
+run "compose.s3.yaml: refuses to run without CCT_S3_SECRET_KEY" \
+  bash -c '! env -u CCT_S3_SECRET_KEY CCT_JWT_SECRET=check-0123456789abcdef0123456789abcdef CCT_DASHBOARD_PASSWORD=check-dashboard docker-compose -f compose.yaml -f compose.s3.yaml config -q'
 run "compose.worker.yaml: docker-compose config" env "${worker_env[@]}" docker-compose -f compose.worker.yaml config -q
 run "compose.worker.yaml: refuses to run without its required variables" \
   bash -c '! env -u SPRING_DATASOURCE_URL docker-compose -f compose.worker.yaml config -q'
@@ -116,6 +120,76 @@ PY
 }
 run "compose files: Compose v2 compatible, worker scalable, shared files volume, nginx gets the upload limit" \
   compose_rules compose.yaml compose.worker.yaml
+
+# The storage backends as rendered: the folder by default; with compose.s3.yaml, MinIO inside the
+# network and workers that share no volume (each its own scratch), so the s3 path is really taken.
+compose_storage() {
+  env -u CCT_STORAGE_BACKEND "${compose_env[@]}" docker-compose -f compose.yaml config > "$work/compose-folder.yaml" || return 1
+  env -u CCT_STORAGE_BACKEND -u CCT_S3_ENDPOINT "${compose_env[@]}" CCT_S3_SECRET_KEY=check-minio-secret \
+    docker-compose -f compose.yaml -f compose.s3.yaml config > "$work/compose-s3.yaml" || return 1
+  python3 - "$work/compose-folder.yaml" "$work/compose-s3.yaml" <<'PY'
+import sys, yaml
+problems = []
+folder = yaml.safe_load(open(sys.argv[1]))["services"]
+s3 = yaml.safe_load(open(sys.argv[2]))["services"]
+for svc in ("app", "worker"):
+    if folder[svc]["environment"].get("CCT_STORAGE_BACKEND") != "folder":
+        problems.append(f"compose.yaml: {svc} does not default to CCT_STORAGE_BACKEND=folder")
+    env = s3[svc]["environment"]
+    expected = {"CCT_STORAGE_BACKEND": "s3", "CCT_S3_ENDPOINT": "http://minio:9000", "CCT_S3_PATH_STYLE": "true"}
+    for key, value in expected.items():
+        if str(env.get(key)) != value:
+            problems.append(f"compose.s3.yaml: {svc} has {key}={env.get(key)!r}, expected {value!r}")
+    for key in ("CCT_S3_BUCKET", "CCT_S3_ACCESS_KEY", "CCT_S3_SECRET_KEY"):
+        if not env.get(key):
+            problems.append(f"compose.s3.yaml: {svc} gets no {key}")
+    if s3[svc].get("depends_on", {}).get("minio-bucket", {}).get("condition") != "service_completed_successfully":
+        problems.append(f"compose.s3.yaml: {svc} does not wait for the bucket to exist")
+if "minio" not in s3 or "minio-bucket" not in s3:
+    problems.append("compose.s3.yaml: no minio / minio-bucket service")
+elif s3["minio"].get("ports"):
+    problems.append("compose.s3.yaml: MinIO is published on the host")
+worker_vols = [str(v.get("source", "")) + ":" + str(v.get("target", "")) if isinstance(v, dict) else str(v)
+               for v in s3["worker"].get("volumes", [])]
+if any(v.startswith("files:") for v in worker_vols):
+    problems.append(f"compose.s3.yaml: the workers still mount the shared files volume ({worker_vols})")
+if not str(s3["worker"]["environment"].get("CCT_SCRATCH_DIR", "")).startswith("/data"):
+    problems.append("compose.s3.yaml: the workers' CCT_SCRATCH_DIR is not on their own /data volume")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+PY
+}
+run "compose: folder backend by default; compose.s3.yaml switches app and workers to MinIO, no shared volume" compose_storage
+
+# The per-account limits of README's configuration table reach the processes in every layout.
+fair_use() {
+  local web_vars worker_vars var file
+  web_vars="$(grep -oE "^\| \`CCT_USER_[A-Z_]+\` \| web " README.md | grep -oE 'CCT_USER_[A-Z_]+')"
+  worker_vars="$(grep -oE "^\| \`CCT_USER_[A-Z_]+\` \| worker " README.md | grep -oE 'CCT_USER_[A-Z_]+')"
+  [[ -n "$web_vars" && -n "$worker_vars" ]] || { echo "README's configuration table lists no CCT_USER_* variables"; return 1; }
+  env "${compose_env[@]}" CCT_USER_STREAMS=7 docker-compose -f compose.yaml config > "$work/compose-fair.yaml" || return 1
+  python3 - "$work/compose-fair.yaml" "$web_vars" "$worker_vars" <<'PY' || return 1
+import sys, yaml
+services = yaml.safe_load(open(sys.argv[1]))["services"]
+problems = [f"compose.yaml: app does not pass {v}" for v in sys.argv[2].split() if v not in services["app"]["environment"]]
+problems += [f"compose.yaml: worker does not pass {v}" for v in sys.argv[3].split() if v not in services["worker"]["environment"]]
+if str(services["app"]["environment"].get("CCT_USER_STREAMS")) != "7":
+    problems.append("compose.yaml: CCT_USER_STREAMS from .env does not reach the app")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+PY
+  for var in $web_vars; do
+    for file in terraform/gcp/web/startup.sh.tftpl terraform/aws/user-data.sh.tftpl; do
+      grep -q "^$var=" "$file" || { echo "$file does not set $var"; return 1; }
+    done
+  done
+  for var in $worker_vars; do
+    for file in terraform/gcp/worker/startup.sh.tftpl terraform/aws/user-data.sh.tftpl compose.worker.yaml; do
+      grep -qE "^[[:space:]]*${var}[=:]" "$file" || { echo "$file does not set $var"; return 1; }
+    done
+  done
+}
+run "fair-use limits (README's CCT_USER_*) pass through compose, terraform/gcp and terraform/aws" fair_use
 
 # What an outsider can reach or read with the defaults: the rendered config, no variables of ours set.
 compose_exposure() {
@@ -189,28 +263,91 @@ gcp_secret_manager() {
 }
 run "terraform/gcp: secrets in Secret Manager, read by the VMs' service accounts, none in instance metadata" gcp_secret_manager
 
+# The GCS choice: a private bucket with an HMAC key of its own, the key handed over as secrets, and
+# neither the share nor the bucket's settings half-applied.
+gcp_bucket() {
+  local main=terraform/gcp/bucket/main.tf tier rule
+  for rule in 'public_access_prevention *= *"enforced"' 'uniform_bucket_level_access *= *true' \
+    'resource "google_storage_hmac_key"' 'role *= *"roles/storage.objectUser"'; do
+    grep -qE "$rule" "$main" || { echo "$main: no $rule"; return 1; }
+  done
+  awk '/versioning \{/,/\}/' "$main" | grep -qE 'enabled *= *false' || { echo "$main: versioning is not off"; return 1; }
+  if grep -qE 'role *= *"roles/storage\.(admin|objectAdmin)"|google_project_iam_member' "$main"; then
+    echo "$main: the HMAC key's account gets more than this bucket's objects"; return 1
+  fi
+  for tier in web worker; do
+    grep -q "\"cct-$tier-s3-secret-key\"" "terraform/gcp/$tier/secrets.tf" || { echo "$tier/secrets.tf: no s3 secret key"; return 1; }
+    grep -q "secret cct-$tier-s3-secret-key" "terraform/gcp/$tier/startup.sh.tftpl" || { echo "$tier startup does not read the s3 key"; return 1; }
+    grep -q 'CCT_S3_ENDPOINT=https://storage.googleapis.com' "terraform/gcp/$tier/startup.sh.tftpl" || { echo "$tier startup: no GCS endpoint"; return 1; }
+    grep -q 'contains(\["nfs", "gcs"\], var.storage_backend)' "terraform/gcp/$tier/variables.tf" || { echo "$tier: storage_backend not validated"; return 1; }
+  done
+}
+run "terraform/gcp/bucket: private bucket, versioning off, HMAC key limited to its objects, key via Secret Manager" gcp_bucket
+
+# Queue-driven autoscaling: the metric the autoscaler reads is the one the worker registers and the
+# Ops Agent scrapes; CPU stays as the fallback; the drain fits the shutdown script's wait.
+gcp_queue_autoscaling() {
+  local main=terraform/gcp/worker/main.tf startup=terraform/gcp/worker/startup.sh.tftpl gauge metric stop drain
+  gauge="$(grep -ohE '"cct\.jobs\.waiting\.per\.server"' app-worker/src/main/java/com/cct/conversion/QueueMetrics.java | tr -d '"' | tr . _)"
+  [[ -n "$gauge" ]] || { echo "QueueMetrics registers no cct.jobs.waiting.per.server gauge"; return 1; }
+  metric="$(sed -n 's/^ *queue_metric *= *"\(.*\)"/\1/p' "$main")"
+  [[ "$metric" == "prometheus.googleapis.com/$gauge/gauge" ]] || { echo "autoscaler reads '$metric', the worker exports $gauge"; return 1; }
+  awk '/resource "google_compute_region_autoscaler"/,/^}/' "$main" > "$work/autoscaler"
+  grep -qE 'single_instance_assignment *= *var.jobs_waiting_per_vm' "$work/autoscaler" || { echo "no per-group queue policy on jobs_waiting_per_vm"; return 1; }
+  grep -q 'resource.labels.job = \\"cct-worker\\"' "$work/autoscaler" || { echo "the queue metric's filter does not select job cct-worker"; return 1; }
+  grep -qE 'cpu_utilization *\{' "$work/autoscaler" || { echo "the CPU fallback policy is gone"; return 1; }
+  if ! grep -q 'job_name: cct-worker' "$startup" || ! grep -q 'metrics_path: /actuator/prometheus' "$startup" ||
+    ! grep -q 'targets: \["localhost:9091"\]' "$startup"; then
+    echo "$startup: the Ops Agent does not scrape the worker's /actuator/prometheus on 9091"; return 1
+  fi
+  stop="$(sed -n 's/.*docker stop -t \([0-9]*\).*/\1/p' "$main")"
+  drain="$(awk '/variable "drain_timeout"/,/^}/' terraform/gcp/worker/variables.tf | sed -n 's/.*default *= *"\([0-9]*\)s".*/\1/p')"
+  [[ -n "$stop" && -n "$drain" && $drain -lt $stop && $stop -le 90 ]] ||
+    { echo "drain_timeout ${drain:-?}s must be under the shutdown script's docker stop -t ${stop:-?}, itself at most 90 s"; return 1; }
+  awk '/variable "min_workers"/,/^}/' terraform/gcp/worker/variables.tf | grep -q 'var.min_workers >= 1' || { echo "min_workers may be 0 (nobody would report the queue)"; return 1; }
+}
+run "terraform/gcp/worker: autoscaled on the worker's queue gauge (Ops Agent), CPU fallback, drain within the shutdown wait" gcp_queue_autoscaling
+
+aws_bucket() {
+  local tf=terraform/aws/storage.tf rule
+  for rule in 'block_public_acls *= *true' 'block_public_policy *= *true' 'ignore_public_acls *= *true' \
+    'restrict_public_buckets *= *true' 'sse_algorithm *= *"(AES256|aws:kms)"' 'resource "aws_iam_instance_profile"' \
+    'object_ownership *= *"BucketOwnerEnforced"' '"aws:SecureTransport" *= *"false"'; do
+    grep -qE "$rule" "$tf" || { echo "$tf: no $rule"; return 1; }
+  done
+  if grep -qE 'resource "aws_s3_bucket_versioning"|"s3:\*"[^D]*Allow|Action *= *"s3:\*"[^}]*Allow' "$tf"; then
+    echo "$tf: versioning on, or a wildcard grant"; return 1
+  fi
+  grep -q 'iam_instance_profile *= *local.s3' terraform/aws/main.tf || { echo "the VM does not get the instance profile"; return 1; }
+  grep -q 'http_put_response_hop_limit *= *2' terraform/aws/main.tf || { echo "containers cannot reach the instance profile (IMDSv2 hop limit)"; return 1; }
+}
+run "terraform/aws: the S3 option is private (public access blocked, encrypted, TLS only, no versioning), instance profile" aws_bucket
+
+# terraform validate needs the providers, which cannot be downloaded here: at least every var.NAME
+# a folder uses is declared there.
+tf_variables_declared() {
+  local dir used declared name ok=0
+  for dir in terraform/aws terraform/gcp/*/; do
+    used="$(cat "$dir"/*.tf | grep -oE '\bvar\.[a-z_][a-z0-9_]*' | sort -u | sed 's/^var\.//')"
+    declared="$(cat "$dir"/*.tf | sed -n 's/^variable "\([a-z0-9_]*\)".*/\1/p' | sort -u)"
+    for name in $(comm -23 <(echo "$used") <(echo "$declared")); do
+      echo "${dir%/}: var.$name is used but not declared"; ok=1
+    done
+  done
+  return "$ok"
+}
+run "terraform: every var.NAME used in a folder is declared there (terraform validate cannot run offline)" tf_variables_declared
+
 # --- nginx ------------------------------------------------------------------------------------
 
-# The container renders part of its config at start: the image's entrypoint sources
-# nginx/15-cct-body-limit.envsh (CCT_MAX_UPLOAD_SIZE -> CCT_NGINX_BODY_LIMIT), then its
-# 20-envsubst-on-templates.sh substitutes the defined variables in nginx/templates/*.template and
-# writes the results to conf.d/ next to nginx.conf. render_nginx SIZE DIR does the same into DIR,
-# with busybox sh (the shell of the Alpine image) when there is one.
+# The container renders part of its config at start (see scripts/render-nginx.sh, which does the
+# same into DIR). render_nginx SIZE DIR runs it with busybox sh (the shell of the Alpine image) when
+# there is one.
 render_nginx() {
   local size="$1" dir="$2" shell=(sh)
   command -v busybox > /dev/null 2>&1 && shell=(busybox sh)
-  rm -rf "$dir" && mkdir -p "$dir/conf.d"
-  cp nginx/nginx.conf "$dir/nginx.conf"
-  cat > "$work/render-nginx.sh" <<'SH'
-set -e
-. ./nginx/15-cct-body-limit.envsh > /dev/null
-. ./nginx/16-cct-real-ip.envsh > /dev/null
-defined="$(awk 'END { for (name in ENVIRON) printf "${%s} ", name }' < /dev/null)"
-for template in nginx/templates/*.template; do
-  envsubst "$defined" < "$template" > "$1/conf.d/$(basename "$template" .template)"
-done
-SH
-  env CCT_MAX_UPLOAD_SIZE="$size" "${shell[@]}" "$work/render-nginx.sh" "$dir"
+  rm -rf "$dir"
+  env CCT_MAX_UPLOAD_SIZE="$size" "${shell[@]}" scripts/render-nginx.sh "$dir"
 }
 
 # The config names the compose service "app", which resolves only inside compose. Test the
@@ -333,25 +470,45 @@ tf_templates() {
   mkdir -p "$dir"
   cat > "$dir/render.tf" <<EOF
 output "aws" {
-  value = templatefile("$PWD/terraform/aws/user-data.sh.tftpl", { repo_url = "https://example.com/cct.git", repo_ref = "main", workers = 2, public_url = "http://192.0.2.1:8000" })
+  value = templatefile("$PWD/terraform/aws/user-data.sh.tftpl", merge(local.aws, { s3_bucket = "" }))
 }
 output "nfs" {
   value = templatefile("$PWD/terraform/gcp/nfs/startup.sh.tftpl", { client_cidr = "10.128.0.0/9", files_uid = 10001 })
 }
+locals {
+  web    = { repo_url = "u", repo_ref = "main", app_image = "", jdbc_url = "jdbc:postgresql://10.1.0.3:5432/cct", db_user = "cct", project_id = "my-project", lb_ip = "192.0.2.2", dashboard_username = "admin", public_url = "http://192.0.2.2", max_upload_size = "1GB", retention = "7d", user_active_tasks = 10, user_storage_quota = "10GB", user_uploads_per_hour = 200, user_streams = 10 }
+  worker = { repo_url = "u", repo_ref = "main", worker_image = "europe-west1-docker.pkg.dev/p/cct/worker:1", jdbc_url = "j", db_user = "cct", project_id = "my-project", nfs_export = "/srv/cct", public_url = "http://192.0.2.2", max_job_duration = "30m", drain_timeout = "75s", threads_per_vm = 4, running_per_user = 1, smtp_host = "smtp.example.com", smtp_port = 587, smtp_username = "u", smtp_secret = "cct-worker-smtp-password", mail_from = "a@example.com" }
+  aws    = { repo_url = "https://example.com/cct.git", repo_ref = "main", workers = 2, public_url = "http://192.0.2.1:8000", s3_region = "eu-west-1", user_active_tasks = 10, user_storage_quota = "10GB", user_uploads_per_hour = 200, user_streams = 10, user_running_tasks = 1 }
+}
+output "aws-s3" {
+  value = templatefile("$PWD/terraform/aws/user-data.sh.tftpl", merge(local.aws, { s3_bucket = "cct-files-123" }))
+}
 output "web" {
-  value = templatefile("$PWD/terraform/gcp/web/startup.sh.tftpl", { nfs_server = "10.0.0.9", nfs_export = "/srv/cct", repo_url = "u", repo_ref = "main", app_image = "", jdbc_url = "jdbc:postgresql://10.1.0.3:5432/cct", db_user = "cct", project_id = "my-project", lb_ip = "192.0.2.2", dashboard_username = "admin", public_url = "http://192.0.2.2", max_upload_size = "1GB", retention = "7d" })
+  value = templatefile("$PWD/terraform/gcp/web/startup.sh.tftpl", merge(local.web, { nfs_server = "10.0.0.9", nfs_export = "/srv/cct", s3_bucket = "" }))
+}
+output "web-gcs" {
+  value = templatefile("$PWD/terraform/gcp/web/startup.sh.tftpl", merge(local.web, { nfs_server = "", nfs_export = "/srv/cct", s3_bucket = "my-project-cct-files" }))
 }
 output "worker" {
-  value = templatefile("$PWD/terraform/gcp/worker/startup.sh.tftpl", { repo_url = "u", repo_ref = "main", worker_image = "europe-west1-docker.pkg.dev/p/cct/worker:1", jdbc_url = "j", db_user = "cct", project_id = "my-project", nfs_server = "10.0.0.9", nfs_export = "/srv/cct", public_url = "http://192.0.2.2", max_job_duration = "30m", threads_per_vm = 4, smtp_host = "smtp.example.com", smtp_port = 587, smtp_username = "u", smtp_secret = "cct-worker-smtp-password", mail_from = "a@example.com" })
+  value = templatefile("$PWD/terraform/gcp/worker/startup.sh.tftpl", merge(local.worker, { nfs_server = "10.0.0.9", s3_bucket = "" }))
+}
+output "worker-gcs" {
+  value = templatefile("$PWD/terraform/gcp/worker/startup.sh.tftpl", merge(local.worker, { nfs_server = "", s3_bucket = "my-project-cct-files" }))
 }
 EOF
   (cd "$dir" && terraform apply -auto-approve -input=false -no-color > apply.log 2>&1) || { cat "$dir/apply.log"; return 1; }
-  for out in aws nfs web worker; do
+  for out in aws aws-s3 nfs web web-gcs worker worker-gcs; do
     (cd "$dir" && terraform output -raw "$out") > "$dir/$out.sh"
     shellcheck -s bash "$dir/$out.sh" || return 1
   done
+  # With the bucket nothing is mounted; with the share no bucket is configured.
+  if grep -q 'mount -t nfs\|CCT_NFS_SERVER' "$dir/web-gcs.sh" "$dir/worker-gcs.sh"; then echo "a gcs VM still mounts the share"; return 1; fi
+  if [[ $(grep -l '^CCT_STORAGE_BACKEND=s3$' "$dir/worker-gcs.sh" "$dir/web-gcs.sh" "$dir/aws-s3.sh" | wc -l) -ne 3 ]]; then
+    echo "a bucket layout does not set CCT_STORAGE_BACKEND=s3"; return 1
+  fi
+  if grep -q 'CCT_S3_' "$dir/web.sh" "$dir/worker.sh" "$dir/aws.sh"; then echo "a folder layout configures a bucket"; return 1; fi
 }
-run "terraform startup scripts render and pass shellcheck" tf_templates
+run "terraform startup scripts render (share and bucket variants) and pass shellcheck" tf_templates
 
 gitignore_rules() {
   local p
@@ -368,7 +525,7 @@ run "terraform state, tfvars and .terraform/ are git-ignored" gitignore_rules
 run "shellcheck process_files.sh scripts/*.sh nginx/*.envsh" shellcheck process_files.sh scripts/*.sh nginx/*.envsh
 
 process_files_rules() {
-  local empty="$work/empty.env" out
+  local empty="$work/empty.env" out expected
   : > "$empty"
   bash process_files.sh --help | grep -q -- '--no-docker' || { echo "--help does not describe --no-docker"; return 1; }
   if out="$(env -i PATH="$PATH" CCT_ENV_FILE="$empty" bash process_files.sh --check 2>&1)"; then
@@ -376,8 +533,21 @@ process_files_rules() {
   fi
   grep -q 'required variables not set: SPRING_DATASOURCE_URL' <<< "$out" || { echo "$out"; return 1; }
   if bash process_files.sh --bogus > /dev/null 2>&1; then echo "unknown option accepted"; return 1; fi
+  # The bucket's own failure paths: each refused with a line naming the variable.
+  local base=(env -i PATH="$PATH" CCT_ENV_FILE="$empty" SPRING_DATASOURCE_URL=jdbc:postgresql://192.0.2.1/cct
+    SPRING_DATASOURCE_USERNAME=cct SPRING_DATASOURCE_PASSWORD=x CCT_REDIS_URL=redis://192.0.2.1 CCT_STORAGE_BACKEND=s3)
+  out="$("${base[@]}" bash process_files.sh --check 2>&1)" && { echo "s3 without a bucket passed"; return 1; }
+  grep -q 'required variables not set: CCT_S3_BUCKET' <<< "$out" || { echo "$out"; return 1; }
+  out="$("${base[@]}" CCT_S3_BUCKET=b CCT_S3_ACCESS_KEY=a CCT_S3_ENDPOINT=ftp://x CCT_NFS_SERVER=192.0.2.3 CCT_NFS_EXPORT=/x \
+    bash process_files.sh --check 2>&1)" && { echo "a contradictory s3 setup passed"; return 1; }
+  for expected in 'CCT_S3_ACCESS_KEY and CCT_S3_SECRET_KEY go together' 'CCT_S3_ENDPOINT must be' 'CCT_NFS_SERVER is set but'; do
+    grep -q "$expected" <<< "$out" || { echo "no '$expected' in: $out"; return 1; }
+  done
+  out="$("${base[@]/CCT_STORAGE_BACKEND=s3/CCT_STORAGE_BACKEND=nfs}" CCT_HOST_STORAGE=/tmp bash process_files.sh --check 2>&1)" &&
+    { echo "CCT_STORAGE_BACKEND=nfs accepted"; return 1; }
+  grep -q 'CCT_STORAGE_BACKEND must be folder or s3' <<< "$out" || { echo "$out"; return 1; }
 }
-run "process_files.sh: --help, and --check fails clearly without variables" process_files_rules
+run "process_files.sh: --help, and --check fails clearly without variables or with a bad bucket setup" process_files_rules
 
 # --- Dockerfiles ------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 #
 # Secrets (JWT secret, dashboard and database passwords) are generated on the VM at first boot into
 # /opt/cct/.env, so they appear neither in Terraform state nor in the instance's user data.
+# Files: a volume on the VM's disk, or with storage_backend = "s3" a private bucket (storage.tf).
 
 data "aws_ami" "ubuntu" {
   most_recent = true
@@ -74,11 +75,22 @@ resource "aws_instance" "cct" {
   key_name               = var.key_name
   vpc_security_group_ids = [aws_security_group.cct.id]
 
+  iam_instance_profile = local.s3 ? aws_iam_instance_profile.vm[0].name : null
+
   user_data = templatefile("${path.module}/user-data.sh.tftpl", {
     repo_url   = var.repo_url
     repo_ref   = var.repo_ref
     workers    = var.workers
     public_url = "http://${aws_eip.cct.public_ip}:8000"
+    # storage_backend = "s3": the bucket's name and region, no key (the instance profile)
+    s3_bucket = local.s3 ? aws_s3_bucket.files[0].bucket : ""
+    s3_region = var.region
+    # fair use
+    user_active_tasks     = var.user_active_tasks
+    user_storage_quota    = var.user_storage_quota
+    user_uploads_per_hour = var.user_uploads_per_hour
+    user_streams          = var.user_streams
+    user_running_tasks    = var.user_running_tasks
   })
   user_data_replace_on_change = true
 
@@ -90,6 +102,8 @@ resource "aws_instance" "cct" {
 
   metadata_options {
     http_tokens = "required"
+    # The containers reach the instance profile's credentials through Docker's bridge: one hop more.
+    http_put_response_hop_limit = 2
   }
 
   tags = {

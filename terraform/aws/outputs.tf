@@ -32,3 +32,8 @@ output "ssh" {
   description = "SSH command (needs key_name)."
   value       = "ssh ubuntu@${aws_eip.cct.public_ip}"
 }
+
+output "s3_bucket" {
+  description = "The files' bucket (storage_backend = \"s3\"; null otherwise)."
+  value       = local.s3 ? aws_s3_bucket.files[0].bucket : null
+}

@@ -68,3 +68,47 @@ variable "name" {
   type        = string
   default     = "cct"
 }
+
+# --- files: the VM's disk, or an S3 bucket ---
+
+variable "storage_backend" {
+  description = "Where the files live: \"folder\" (a volume on the VM's disk) or \"s3\" (a private S3 bucket created here, reached with the VM's instance profile; the disk keeps only the database and uploads in progress)."
+  type        = string
+  default     = "folder"
+  validation {
+    condition     = contains(["folder", "s3"], var.storage_backend)
+    error_message = "storage_backend is \"folder\" or \"s3\"."
+  }
+}
+
+# --- fair use: per-account limits (README "Fair use") ---
+
+variable "user_active_tasks" {
+  description = "CCT_USER_ACTIVE_TASKS: unfinished tasks per account."
+  type        = number
+  default     = 10
+}
+
+variable "user_storage_quota" {
+  description = "CCT_USER_STORAGE_QUOTA: bytes of originals and results an account keeps (Spring DataSize)."
+  type        = string
+  default     = "10GB"
+}
+
+variable "user_uploads_per_hour" {
+  description = "CCT_USER_UPLOADS_PER_HOUR: uploads per account in any hour."
+  type        = number
+  default     = 200
+}
+
+variable "user_streams" {
+  description = "CCT_USER_STREAMS: open event streams per account."
+  type        = number
+  default     = 10
+}
+
+variable "user_running_tasks" {
+  description = "CCT_USER_RUNNING_TASKS: conversions one account runs at once while another account waits (0: no fair share)."
+  type        = number
+  default     = 1
+}

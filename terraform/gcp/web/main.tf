@@ -7,6 +7,7 @@ locals {
   # Google's load balancer / health-check ranges and the IAP TCP-forwarding range.
   google_lb_ranges = ["35.191.0.0/16", "130.211.0.0/22"]
   iap_range        = "35.235.240.0/20"
+  gcs              = var.storage_backend == "gcs"
 }
 
 resource "random_password" "jwt" {
@@ -55,8 +56,9 @@ resource "google_compute_instance_template" "web" {
   metadata = {
     enable-oslogin = "TRUE"
     startup-script = templatefile("${path.module}/startup.sh.tftpl", {
-      nfs_server         = var.nfs_server
+      nfs_server         = local.gcs ? "" : var.nfs_server
       nfs_export         = var.nfs_export
+      s3_bucket          = local.gcs ? var.s3_bucket : ""
       repo_url           = var.repo_url
       repo_ref           = var.repo_ref
       app_image          = var.app_image
@@ -70,6 +72,11 @@ resource "google_compute_instance_template" "web" {
       public_url      = local.public_url
       max_upload_size = var.max_upload_size
       retention       = var.retention
+      # fair use
+      user_active_tasks     = var.user_active_tasks
+      user_storage_quota    = var.user_storage_quota
+      user_uploads_per_hour = var.user_uploads_per_hour
+      user_streams          = var.user_streams
     })
   }
 
@@ -80,6 +87,10 @@ resource "google_compute_instance_template" "web" {
 
   lifecycle {
     create_before_destroy = true
+    precondition {
+      condition     = local.gcs ? var.s3_bucket != "" && !nonsensitive(var.s3_access_key == "" || var.s3_secret_key == "") : var.nfs_server != ""
+      error_message = "storage_backend \"gcs\" needs s3_bucket, s3_access_key and s3_secret_key (outputs of bucket/); \"nfs\" needs nfs_server (output of nfs/)."
+    }
   }
 
   # A VM must be able to read its secrets when it boots.

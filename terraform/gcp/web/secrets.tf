@@ -9,7 +9,11 @@ locals {
     "cct-web-redis-url"          = var.redis_url
     "cct-web-jwt-secret"         = random_password.jwt.result
     "cct-web-dashboard-password" = random_password.dashboard.result
+    "cct-web-s3-access-key"      = var.s3_access_key
+    "cct-web-s3-secret-key"      = var.s3_secret_key
   }
+  web_secret_names = concat(["cct-web-db-password", "cct-web-redis-url", "cct-web-jwt-secret", "cct-web-dashboard-password"],
+  local.gcs ? ["cct-web-s3-access-key", "cct-web-s3-secret-key"] : [])
 }
 
 resource "google_project_service" "secretmanager" {
@@ -19,7 +23,7 @@ resource "google_project_service" "secretmanager" {
 }
 
 resource "google_secret_manager_secret" "web" {
-  for_each  = toset(["cct-web-db-password", "cct-web-redis-url", "cct-web-jwt-secret", "cct-web-dashboard-password"])
+  for_each  = toset(local.web_secret_names)
   project   = var.project_id
   secret_id = each.value
   replication {

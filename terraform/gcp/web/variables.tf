@@ -44,15 +44,48 @@ variable "redis_url" {
   sensitive   = true
 }
 
-variable "nfs_server" {
-  description = "Output `nfs_server` of nfs/."
+# --- files: the nfs/ share, or the bucket/ bucket ---
+
+variable "storage_backend" {
+  description = "Where the files live: \"nfs\" (the nfs/ file server, mounted by every VM) or \"gcs\" (the bucket/ bucket through its S3 API; nothing shared but the network)."
   type        = string
+  default     = "nfs"
+  validation {
+    condition     = contains(["nfs", "gcs"], var.storage_backend)
+    error_message = "storage_backend is \"nfs\" or \"gcs\"."
+  }
+}
+
+variable "nfs_server" {
+  description = "Output `nfs_server` of nfs/ (storage_backend nfs)."
+  type        = string
+  default     = ""
 }
 
 variable "nfs_export" {
   description = "Output `nfs_export` of nfs/."
   type        = string
   default     = "/srv/cct"
+}
+
+variable "s3_bucket" {
+  description = "Output `s3_bucket` of bucket/ (storage_backend gcs)."
+  type        = string
+  default     = ""
+}
+
+variable "s3_access_key" {
+  description = "Output `s3_access_key` of bucket/ (storage_backend gcs): the HMAC key's access id."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "s3_secret_key" {
+  description = "Output `s3_secret_key` of bucket/ (storage_backend gcs): the HMAC key's secret."
+  type        = string
+  default     = ""
+  sensitive   = true
 }
 
 # --- what runs ---
@@ -84,6 +117,32 @@ variable "retention" {
   description = "CCT_RETENTION: how long finished tasks and their files are kept (0 keeps forever)."
   type        = string
   default     = "7d"
+}
+
+# --- fair use: per-account limits (README "Fair use") ---
+
+variable "user_active_tasks" {
+  description = "CCT_USER_ACTIVE_TASKS: unfinished tasks per account."
+  type        = number
+  default     = 10
+}
+
+variable "user_storage_quota" {
+  description = "CCT_USER_STORAGE_QUOTA: bytes of originals and results an account keeps (Spring DataSize)."
+  type        = string
+  default     = "10GB"
+}
+
+variable "user_uploads_per_hour" {
+  description = "CCT_USER_UPLOADS_PER_HOUR: uploads per account in any hour."
+  type        = number
+  default     = 200
+}
+
+variable "user_streams" {
+  description = "CCT_USER_STREAMS: open event streams per account on one web VM."
+  type        = number
+  default     = 10
 }
 
 variable "dashboard_username" {

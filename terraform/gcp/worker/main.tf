@@ -1,14 +1,24 @@
 # The worker tier: a regional managed instance group of VMs, each running one worker container via
-# process_files.sh + compose.worker.yaml. Devops set its size: an autoscaler on CPU between
-# min_workers and max_workers, or a fixed worker_count. Workers need no inbound traffic except
-# Google's health checker (autohealing on the management port) and IAP for SSH.
+# process_files.sh + compose.worker.yaml. Devops set its size: an autoscaler between min_workers and
+# max_workers driven by the queue (jobs_waiting_per_vm) with CPU as the fallback, or a fixed
+# worker_count. Workers need no inbound traffic except Google's health checker (autohealing on the
+# management port) and IAP for SSH.
 #
-# Scaling in deletes VMs: a conversion running there is cut off and, once JobRunr declares that
-# server dead, retried on another worker (idempotent jobs), so nothing is lost.
+# The queue reaches Cloud Monitoring through the Ops Agent on each VM, whose Prometheus receiver
+# scrapes the worker's /actuator/prometheus (port 9091) every 30 s and keeps only cct_jobs_*. Each
+# VM writes its own series, and the autoscaler adds up the series of a per-group metric: so it reads
+# cct_jobs_waiting_per_server (the queue divided by the live job servers), whose sum is the queue.
+#
+# Scaling in deletes VMs: the shutdown script stops the worker, which lets running conversions
+# finish for drain_timeout; one still running then is handed to another worker (idempotent jobs),
+# so nothing is lost.
 
 locals {
   google_hc_ranges = ["35.191.0.0/16", "130.211.0.0/22"]
   iap_range        = "35.235.240.0/20"
+  gcs              = var.storage_backend == "gcs"
+  # What the Ops Agent writes for the worker's gauge (Google Cloud Managed Service for Prometheus naming).
+  queue_metric = "prometheus.googleapis.com/cct_jobs_waiting_per_server/gauge"
 }
 
 resource "google_service_account" "worker" {
@@ -49,11 +59,14 @@ resource "google_compute_instance_template" "worker" {
       jdbc_url         = var.jdbc_url
       db_user          = var.db_user
       project_id       = var.project_id
-      nfs_server       = var.nfs_server
+      nfs_server       = local.gcs ? "" : var.nfs_server
       nfs_export       = var.nfs_export
+      s3_bucket        = local.gcs ? var.s3_bucket : ""
       public_url       = var.public_url
       max_job_duration = var.max_job_duration
+      drain_timeout    = var.drain_timeout
       threads_per_vm   = var.threads_per_vm
+      running_per_user = var.user_running_tasks
       smtp_host        = var.smtp_host
       smtp_port        = var.smtp_port
       smtp_username    = var.smtp_username
@@ -61,8 +74,9 @@ resource "google_compute_instance_template" "worker" {
       smtp_secret = local.with_smtp_password ? "cct-worker-smtp-password" : ""
       mail_from   = var.mail_from
     })
-    # Give running conversions what time Compute Engine allows before the VM goes away.
-    shutdown-script = "docker ps -q --filter label=com.docker.compose.service=worker | xargs -r docker stop -t 80"
+    # Scale-in and replacement: SIGTERM drains the worker (CCT_DRAIN_TIMEOUT, 75 s by default), within
+    # the time Compute Engine gives a deleted VM (about 90 s); Docker kills it only after 85 s.
+    shutdown-script = "docker ps -q --filter label=com.docker.compose.service=worker | xargs -r docker stop -t 85"
   }
 
   service_account {
@@ -72,6 +86,10 @@ resource "google_compute_instance_template" "worker" {
 
   lifecycle {
     create_before_destroy = true
+    precondition {
+      condition     = local.gcs ? var.s3_bucket != "" && !nonsensitive(var.s3_access_key == "" || var.s3_secret_key == "") : var.nfs_server != ""
+      error_message = "storage_backend \"gcs\" needs s3_bucket, s3_access_key and s3_secret_key (outputs of bucket/); \"nfs\" needs nfs_server (output of nfs/)."
+    }
   }
 
   # A VM must be able to read its secrets when it boots.
@@ -123,10 +141,24 @@ resource "google_compute_region_autoscaler" "worker" {
   target = google_compute_region_instance_group_manager.worker.id
 
   autoscaling_policy {
-    min_replicas    = var.min_workers
-    max_replicas    = var.max_workers
+    min_replicas = var.min_workers
+    max_replicas = var.max_workers
+    # A new VM installs Docker and the Ops Agent before its worker reports anything.
     cooldown_period = 300
 
+    # The queue: ceil(sum of the VMs' shares / jobs_waiting_per_vm) VMs. Waiting jobs only, so when
+    # the queue is empty this asks for none and the CPU policy below keeps the VMs that are busy.
+    dynamic "metric" {
+      for_each = var.jobs_waiting_per_vm > 0 ? [local.queue_metric] : []
+      content {
+        name                       = metric.value
+        filter                     = "resource.type = \"prometheus_target\" AND resource.labels.job = \"cct-worker\""
+        single_instance_assignment = var.jobs_waiting_per_vm
+      }
+    }
+
+    # Fallback: VMs converting at full tilt stay, and a queue metric that stops arriving (agent
+    # down) still leaves a group that follows the load.
     cpu_utilization {
       target = var.cpu_target
     }

@@ -7,7 +7,12 @@ locals {
     "cct-worker-db-password"   = var.db_password
     "cct-worker-redis-url"     = var.redis_url
     "cct-worker-smtp-password" = var.smtp_password
+    "cct-worker-s3-access-key" = var.s3_access_key
+    "cct-worker-s3-secret-key" = var.s3_secret_key
   }
+  worker_secret_names = concat(["cct-worker-db-password", "cct-worker-redis-url"],
+    local.with_smtp_password ? ["cct-worker-smtp-password"] : [],
+  local.gcs ? ["cct-worker-s3-access-key", "cct-worker-s3-secret-key"] : [])
 }
 
 resource "google_project_service" "secretmanager" {
@@ -17,7 +22,7 @@ resource "google_project_service" "secretmanager" {
 }
 
 resource "google_secret_manager_secret" "worker" {
-  for_each  = toset(concat(["cct-worker-db-password", "cct-worker-redis-url"], local.with_smtp_password ? ["cct-worker-smtp-password"] : []))
+  for_each  = toset(local.worker_secret_names)
   project   = var.project_id
   secret_id = each.value
   replication {

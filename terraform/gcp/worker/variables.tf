@@ -44,15 +44,48 @@ variable "redis_url" {
   sensitive   = true
 }
 
-variable "nfs_server" {
-  description = "Output `nfs_server` of nfs/."
+# --- files: the nfs/ share, or the bucket/ bucket ---
+
+variable "storage_backend" {
+  description = "Where the files live: \"nfs\" (the nfs/ file server, mounted by every VM) or \"gcs\" (the bucket/ bucket through its S3 API; nothing shared but the network)."
   type        = string
+  default     = "nfs"
+  validation {
+    condition     = contains(["nfs", "gcs"], var.storage_backend)
+    error_message = "storage_backend is \"nfs\" or \"gcs\"."
+  }
+}
+
+variable "nfs_server" {
+  description = "Output `nfs_server` of nfs/ (storage_backend nfs)."
+  type        = string
+  default     = ""
 }
 
 variable "nfs_export" {
   description = "Output `nfs_export` of nfs/."
   type        = string
   default     = "/srv/cct"
+}
+
+variable "s3_bucket" {
+  description = "Output `s3_bucket` of bucket/ (storage_backend gcs)."
+  type        = string
+  default     = ""
+}
+
+variable "s3_access_key" {
+  description = "Output `s3_access_key` of bucket/ (storage_backend gcs): the HMAC key's access id."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "s3_secret_key" {
+  description = "Output `s3_secret_key` of bucket/ (storage_backend gcs): the HMAC key's secret."
+  type        = string
+  default     = ""
+  sensitive   = true
 }
 
 variable "public_url" {
@@ -118,6 +151,18 @@ variable "threads_per_vm" {
   default     = 0
 }
 
+variable "user_running_tasks" {
+  description = "CCT_USER_RUNNING_TASKS: conversions one account runs at once while another account waits (0: no fair share)."
+  type        = number
+  default     = 1
+}
+
+variable "drain_timeout" {
+  description = "CCT_DRAIN_TIMEOUT: on scale-in or replacement, running conversions may finish this long before they are handed to another VM. Keep it under the 85 s the shutdown script waits (Compute Engine gives a deleted VM about 90 s)."
+  type        = string
+  default     = "75s"
+}
+
 variable "max_job_duration" {
   description = "CCT_MAX_JOB_DURATION: a conversion running longer is killed and fails."
   type        = string
@@ -133,7 +178,7 @@ variable "machine_type" {
 }
 
 variable "autoscaling" {
-  description = "true: an autoscaler keeps CPU near cpu_target between min_workers and max_workers. false: exactly worker_count VMs."
+  description = "true: an autoscaler sizes the group between min_workers and max_workers, on waiting jobs (jobs_waiting_per_vm) with CPU (cpu_target) as the fallback. false: exactly worker_count VMs."
   type        = bool
   default     = true
 }
@@ -145,9 +190,13 @@ variable "worker_count" {
 }
 
 variable "min_workers" {
-  description = "Fewest worker VMs (autoscaling)."
+  description = "Fewest worker VMs (autoscaling). At least 1: the queue metric comes from the workers themselves."
   type        = number
   default     = 1
+  validation {
+    condition     = var.min_workers >= 1
+    error_message = "min_workers must be at least 1: with no worker running, nobody reports the queue and the group would never grow."
+  }
 }
 
 variable "max_workers" {
@@ -156,8 +205,18 @@ variable "max_workers" {
   default     = 10
 }
 
+variable "jobs_waiting_per_vm" {
+  description = "The autoscaling target devops set: waiting jobs (queued conversions no worker thread has taken yet) per worker VM. The group grows to ceil(waiting / jobs_waiting_per_vm) VMs, within min_workers..max_workers; lower means more VMs sooner. 0: scale on CPU alone."
+  type        = number
+  default     = 4
+  validation {
+    condition     = var.jobs_waiting_per_vm >= 0
+    error_message = "jobs_waiting_per_vm is a number of jobs, 0 or more."
+  }
+}
+
 variable "cpu_target" {
-  description = "Average CPU utilisation (0-1) the autoscaler aims at."
+  description = "Fallback policy: average CPU utilisation (0-1) the autoscaler also keeps under, so VMs busy converting are kept when nothing waits (the larger of the two recommendations wins)."
   type        = number
   default     = 0.7
 }

@@ -22,11 +22,27 @@ public final class Jobs {
 
 	/** How many times JobRunr started the job (its history's processing states). */
 	public static int timesStarted(TestStack stack, String jobId) throws SQLException {
-		try (Connection db = stack.database();
-				PreparedStatement sql = db.prepareStatement("select jobasjson from jobrunr_jobs where id = ?")) {
+		try (Connection db = stack.database()) {
+			return timesStarted(db, jobId);
+		}
+	}
+
+	/** The same, in the database {@code db} is connected to. */
+	public static int timesStarted(Connection db, String jobId) throws SQLException {
+		try (PreparedStatement sql = db.prepareStatement("select jobasjson from jobrunr_jobs where id = ?")) {
 			sql.setString(1, jobId);
 			try (ResultSet rows = sql.executeQuery()) {
 				return rows.next() ? count(PROCESSING, rows.getString(1)) : 0;
+			}
+		}
+	}
+
+	/** The job's current state (ENQUEUED, PROCESSING, SUCCEEDED...), or null when there is no such job. */
+	public static String state(Connection db, String jobId) throws SQLException {
+		try (PreparedStatement sql = db.prepareStatement("select state from jobrunr_jobs where id = ?")) {
+			sql.setString(1, jobId);
+			try (ResultSet rows = sql.executeQuery()) {
+				return rows.next() ? rows.getString(1) : null;
 			}
 		}
 	}

@@ -73,12 +73,22 @@ public final class ThrowawayServices {
 		private final Path bin;
 
 		public Postgres() {
+			this.bin = binaries();
+			try {
+				this.dataDir = Files.createTempDirectory("cct-pg-");
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		/** The newest installed PostgreSQL server's bin folder (initdb, pg_ctl, postgres). */
+		public static Path binaries() {
 			try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-				this.bin = versions.map(v -> v.resolve("bin"))
+				return versions.map(v -> v.resolve("bin"))
 					.filter(b -> Files.isExecutable(b.resolve("initdb")))
 					.max(Comparator.naturalOrder())
 					.orElseThrow(() -> new IllegalStateException("PostgreSQL server binaries not found"));
-				this.dataDir = Files.createTempDirectory("cct-pg-");
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("PostgreSQL must be installed (/usr/lib/postgresql/*/bin)", ex);
