@@ -83,7 +83,10 @@ class FormatTests {
 		@ParameterizedTest
 		@EnumSource(Format.class)
 		void everyMimeTypeOfAFormatMapsBackToIt(Format format) {
-			assertThat(format.mimeTypes()).isNotEmpty();
+			if (format != Format.M4B) {
+				// an m4b is an m4a by its bytes (audio/mp4); it is known by its name alone
+				assertThat(format.mimeTypes()).isNotEmpty();
+			}
 			for (String mimeType : format.mimeTypes()) {
 				assertThat(Format.ofMimeType(mimeType)).as(mimeType).contains(format);
 			}
@@ -119,6 +122,13 @@ class FormatTests {
 				// read through libheif, never written
 				assertThat(format.muxer()).isEmpty();
 				assertThat(format.writable()).isFalse();
+				return;
+			}
+			if (format == Format.AMR) {
+				// read by ffmpeg, which has no AMR encoder here
+				assertThat(format.muxer()).isEmpty();
+				assertThat(format.writable()).isFalse();
+				assertThat(format.demuxers()).containsExactly("amr");
 				return;
 			}
 			if (format.kind().isMedia()) {

@@ -81,8 +81,9 @@ class UploadValidator {
 	 * The source format to record, from what the bytes show: empty for any other file packed into an
 	 * archive. Throws a 4xx problem when the content does not fit the name or the target.
 	 */
-	Optional<Format> sourceOf(ValidatedUpload upload, ContentInspector.Detected detected) {
+	Optional<Format> sourceOf(ValidatedUpload upload, ContentInspector.Detected seen) {
 		Optional<Format> claimed = upload.claimed();
+		ContentInspector.Detected detected = seen.orNamed(claimed);
 		Format target = upload.target();
 		if (ConversionMatrix.operation(claimed, target).orElse(Operation.MEDIA) == Operation.REPACK) {
 			if (!detected.format().equals(claimed)) {
