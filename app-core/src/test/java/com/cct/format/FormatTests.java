@@ -25,7 +25,8 @@ class FormatTests {
 
 		@ParameterizedTest
 		@CsvSource({ "mp4, MP4", "m4v, MP4", "MP4, MP4", ".mp4, MP4", "' .Mp4 ', MP4", "acc, AAC", "aac, AAC",
-				"jpeg, JPG", "JPEG, JPG", "tif, TIFF", "mpg, MPEG", "oga, OGG", "7z, SEVEN_Z", "tar.gz, TAR_GZ",
+				"jpeg, JPG", "JPEG, JPG", "jpe, JPG", "jfif, JPG", "m4b, M4B", "amr, AMR", "au, AU", "caf, CAF",
+				"tif, TIFF", "mpg, MPEG", "oga, OGG", "7z, SEVEN_Z", "tar.gz, TAR_GZ",
 				"TGZ, TAR_GZ", ".tbz2, TAR_BZ2", "txz, TAR_XZ", "mkv, MKV" })
 		void findsIdsAndAliasesIgnoringCaseAndALeadingDot(String value, Format expected) {
 			assertThat(Format.fromId(value)).contains(expected);

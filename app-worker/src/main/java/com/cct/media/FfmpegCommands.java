@@ -95,6 +95,7 @@ final class FfmpegCommands {
 			case OPUS -> out.setAudioCodec("libopus").setAudioBitRate(opusBitrate(q));
 			case WMA -> out.setAudioCodec("wmav2").setAudioBitRate(audioBitrate(q));
 			case FLAC -> out.setAudioCodec("flac");
+			case CAF -> out.setAudioCodec("alac");
 			case AIFF, AU -> out.setAudioCodec("pcm_s16be");
 			case AC3 -> out.setAudioCodec("ac3").setAudioBitRate(audioBitrate(q));
 			case WAV -> {

@@ -107,6 +107,10 @@ class UploadValidator {
 				throw Problems.unsupportedMedia("The file is named as " + claimed.get().id() + " but its content is "
 						+ detected.mimeType() + ".");
 			}
+			// pictures are told apart exactly by their bytes: a JPEG named .heic is read as the JPEG it is
+			if (found.get().kind() == MediaKind.IMAGE && !detected.byName() && ConversionMatrix.supports(found, target)) {
+				return found;
+			}
 			return claimed;
 		}
 		if (!ConversionMatrix.supports(found, target)) {

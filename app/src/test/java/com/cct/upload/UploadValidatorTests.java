@@ -230,6 +230,16 @@ class UploadValidatorTests {
 					"content-mismatch");
 		}
 
+		/** A JPEG saved as .heic (or a HEIC as .jpg) must reach the decoder its bytes need. */
+		@Test
+		void aPictureIsTheFormatItsBytesSay() {
+			ValidatedUpload jpegAsHeic = validator.validate(request("IMG_0001.heic", "png", null));
+			ValidatedUpload heicAsJpeg = validator.validate(request("IMG_0002.jpg", "webp", null));
+
+			assertThat(validator.sourceOf(jpegAsHeic, detected("image/jpeg"))).contains(Format.JPG);
+			assertThat(validator.sourceOf(heicAsJpeg, detected("image/heic"))).contains(Format.HEIC);
+		}
+
 		@Test
 		void audioAndVideoAreOneFamilySoAnMp4HoldingAudioPasses() {
 			ValidatedUpload mp4 = validator.validate(request("talk.mp4", "mp3", null));

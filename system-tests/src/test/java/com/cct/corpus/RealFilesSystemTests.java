@@ -130,6 +130,9 @@ class RealFilesSystemTests extends OnSharedStack {
 				"sox -n -r 8000 -c 1 -t amr-nb \"$OUT\" synth 2 sine 440", "mp3"));
 		all.add(ok("lame MP3 into an m4b audiobook", "lame", "chapter.mp3", "tone t.wav; lame --quiet t.wav \"$OUT\"",
 				"m4b"));
+		all.add(ok("sox CAF (Core Audio)", "sox", "loop.caf", "tone t.wav; sox t.wav \"$OUT\"", "mp3"));
+		all.add(ok("lame MP3 into CAF (ALAC)", "lame", "song.mp3", "tone t.wav; lame --quiet t.wav \"$OUT\"", "caf"));
+		all.add(ok("sox WAV named .wave", "sox", "take.wave", "tone t.wav; sox t.wav -t wav \"$OUT\"", "opus"));
 		all.add(ok("sox Sun AU mu-law", "sox", "ulaw.au", "tone t.wav; sox t.wav -e u-law \"$OUT\"", "wav"));
 		// --- pictures by ImageMagick, libheif and libwebp
 		all.add(ok("ImageMagick progressive JPEG", "imagemagick", "progressive.jpg",
@@ -144,6 +147,8 @@ class RealFilesSystemTests extends OnSharedStack {
 				"picture p.png; \"$IM\" p.png \"$OUT\"", "png"));
 		all.add(ok("ImageMagick JPEG named .jpe", "imagemagick", "photo.jpe", "picture p.png; \"$IM\" p.png jpg:\"$OUT\"",
 				"webp"));
+		all.add(ok("ImageMagick JPEG named .jfif (as browsers save them)", "imagemagick", "download.jfif",
+				"picture p.png; \"$IM\" p.png jpg:\"$OUT\"", "png"));
 		all.add(ok("ImageMagick JPEG to JPEG", "imagemagick", "again.jpg", "picture p.png; \"$IM\" p.png \"$OUT\"",
 				"jpg"));
 		all.add(ok("ImageMagick PNG 16-bit", "imagemagick", "deep.png",
@@ -181,6 +186,10 @@ class RealFilesSystemTests extends OnSharedStack {
 		all.add(ok("ImageMagick BMP 8-bit palette", "imagemagick", "palette.bmp",
 				"picture p.png; \"$IM\" p.png -type palette bmp3:\"$OUT\"", "jpg"));
 		all.add(ok("heif-enc HEIC", "heif-enc", "photo.heic", "picture p.png; heif-enc -q 50 -o \"$OUT\" p.png", "jpg"));
+		all.add(ok("ImageMagick JPEG named .heic", "imagemagick", "not-really.heic",
+				"picture p.png; \"$IM\" p.png jpg:\"$OUT\"", "png"));
+		all.add(ok("heif-enc HEIC named .jpg", "heif-enc", "really-heic.jpg",
+				"picture p.png; heif-enc -q 50 -o h.heic p.png; mv h.heic \"$OUT\"", "webp"));
 		all.add(ok("heif-enc HEIC named .heif", "heif-enc", "photo.heif",
 				"picture p.png; heif-enc -q 40 -o \"$OUT\" p.png", "png"));
 		all.add(ok("heif-enc AVIF", "heif-enc", "libheif.avif",
@@ -408,13 +417,13 @@ class RealFilesSystemTests extends OnSharedStack {
 	/** Which ffprobe demuxer reads each target back, and the stream kind it must hold. */
 	private static final Map<String, String> READ_BACK = Map.ofEntries(Map.entry("mp3", "mp3"), Map.entry("ogg", "ogg"),
 			Map.entry("opus", "ogg"), Map.entry("flac", "flac"), Map.entry("wav", "wav"), Map.entry("aiff", "aiff"),
-			Map.entry("aac", "aac"), Map.entry("ac3", "ac3"), Map.entry("m4a", "mov,mp4"), Map.entry("m4b", "mov,mp4"), Map.entry("au", "au"), Map.entry("jpg", "jpeg_pipe"),
+			Map.entry("aac", "aac"), Map.entry("ac3", "ac3"), Map.entry("m4a", "mov,mp4"), Map.entry("m4b", "mov,mp4"), Map.entry("au", "au"), Map.entry("caf", "caf"), Map.entry("jpg", "jpeg_pipe"),
 			Map.entry("png", "png_pipe"), Map.entry("webp", "webp_pipe"), Map.entry("gif", "gif"),
 			Map.entry("bmp", "bmp_pipe"), Map.entry("tiff", "tiff_pipe"), Map.entry("avif", "mov,mp4"),
 			Map.entry("mp4", "mov,mp4"), Map.entry("webm", "matroska,webm"), Map.entry("mkv", "matroska,webm"));
 
 	private static final List<String> AUDIO = List.of("mp3", "ogg", "opus", "flac", "wav", "aiff", "aac", "ac3", "m4a",
-			"m4b", "au");
+			"m4b", "au", "caf");
 
 	private static void assertMedia(Path result, String target) {
 		JsonNode probe = Media.probe(result);
