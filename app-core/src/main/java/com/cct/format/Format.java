@@ -56,7 +56,9 @@ public enum Format {
 	AMR("amr", MediaKind.AUDIO, aka("awb"), mimes("audio/amr", "audio/amr-wb"), readBy("amr"), null),
 
 	JPG("jpg", MediaKind.IMAGE, aka("jpeg", "jpe", "jfif", "jif"), mimes("image/jpeg"), readBy("jpeg_pipe"), "image2"),
-	PNG("png", MediaKind.IMAGE, aka(), mimes("image/png"), readBy("png_pipe"), "image2"),
+	// an animated PNG (APNG) is read by its own demuxer, as its first frame
+	PNG("png", MediaKind.IMAGE, aka("apng"), mimes("image/png", "image/apng", "image/vnd.mozilla.apng"),
+			readBy("png_pipe", "apng"), "image2"),
 	WEBP("webp", MediaKind.IMAGE, aka(), mimes("image/webp"), readBy("webp_pipe"), "webp"),
 	GIF("gif", MediaKind.IMAGE, aka(), mimes("image/gif"), readBy("gif"), "gif"),
 	BMP("bmp", MediaKind.IMAGE, aka("dib"), mimes("image/bmp", "image/x-bmp", "image/x-ms-bmp"), readBy("bmp_pipe"), "image2"),

@@ -175,6 +175,21 @@ class MediaConverterTests {
 			assertThat(AnimatedWebp.is(wav)).isFalse();
 		}
 
+		/** An animated PNG is read by ffmpeg's apng demuxer (not png_pipe): its first frame. */
+		@Test
+		void convertsAnAnimatedPng() throws Exception {
+			Path animated = inputs.resolve("moving.png");
+			MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+					"testsrc=size=64x48:rate=5:duration=1", "-plays", "0", "-f", "apng", animated.toString()));
+			Task task = task("moving.png", Format.PNG, Format.WEBP, null);
+			ConversionContext context = contextFor(task, animated);
+
+			converter.convert(context);
+
+			JsonNode result = MediaFixtures.probe(context.output(), Format.WEBP.demuxers());
+			assertThat(MediaFixtures.stream(result, "video").get("width").asInt()).isEqualTo(64);
+		}
+
 		@Test
 		void refusesAnUnreadableInputWithoutShowingPaths() throws Exception {
 			Path junk = Files.write(inputs.resolve("junk.mp3"), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 });
