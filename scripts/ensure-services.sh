@@ -51,6 +51,8 @@ if [[ "${CCT_NEED_CORPUS_TOOLS:-}" == "1" ]]; then
   # /usr/local/bin may hold a stand-in named convert: Debian's ImageMagick is looked for by its own path
   [[ -x /usr/bin/convert-im6.q16 || -x /usr/bin/convert ]] || packages+=(imagemagick)
   command -v heif-enc > /dev/null 2>&1 || packages+=(libheif-examples)
+  command -v x264 > /dev/null 2>&1 || packages+=(x264)
+  command -v mkvmerge > /dev/null 2>&1 || packages+=(mkvtoolnix)
   command -v cwebp > /dev/null 2>&1 || packages+=(webp)
   command -v img2webp > /dev/null 2>&1 || packages+=(webp)
   command -v zip > /dev/null 2>&1 || packages+=(zip)

@@ -74,11 +74,20 @@ class RealFilesSystemTests extends OnSharedStack {
 
 	}
 
-	/** Helpers for the scripts: a stereo tone by sox, a 640x480 picture by ImageMagick. */
+	/**
+	 * Helpers for the scripts: a stereo tone by sox, a 640x480 picture by ImageMagick, a second of
+	 * H.264 by the x264 command line encoder (raw .264, .mkv or .flv by the name).
+	 */
 	private static final String PRELUDE = """
 			set -euo pipefail
 			tone() { sox -n -r 44100 -c 2 -b 16 "$1" synth 2 sine 440 sine 660 fade 0 2 0.1; }
 			picture() { "$IM" -size 640x480 plasma:orange-navy -seed 3 -fill white -draw 'rectangle 0,0 640,60' "$1"; }
+			clip() {
+			  # ImageMagick 6 writes raw YUV 4:2:0 whole but exits 1 doing so
+			  "$IM" -size 320x240 plasma:red-blue -seed 2 f.png; "$IM" f.png -sampling-factor 4:2:0 -depth 8 yuv:f.yuv || [ -s f.yuv ]
+			  for i in $(seq 1 25); do cat f.yuv; done > frames.yuv
+			  x264 --quiet --input-res 320x240 --fps 25 -o "$1" frames.yuv 2> /dev/null
+			}
 			""";
 
 	static Api.User user;
@@ -203,6 +212,15 @@ class RealFilesSystemTests extends OnSharedStack {
 				"png"));
 		all.add(ok("img2webp animated WebP", "img2webp", "animated.webp",
 				"picture p.png; \"$IM\" p.png -negate n.png; img2webp -q 60 p.png n.png -o \"$OUT\" > /dev/null", "gif"));
+		// --- video by the x264 encoder and mkvtoolnix
+		all.add(ok("x264 Matroska", "x264", "x264.mkv", "clip \"$OUT\"", "mp4"));
+		all.add(ok("x264 FLV", "x264", "x264.flv", "clip \"$OUT\"", "webm"));
+		all.add(ok("mkvmerge of x264 video and a sox WAV", "mkvmerge", "merged.mkv",
+				"clip v.264; tone t.wav; mkvmerge -q -o \"$OUT\" v.264 t.wav", "mp4"));
+		all.add(ok("mkvmerge Matroska, sound only taken", "mkvmerge", "talk.mkv",
+				"clip v.264; tone t.wav; mkvmerge -q -o \"$OUT\" v.264 t.wav", "mp3"));
+		all.add(bad("truncated Matroska (first 2 KB)", "mkvmerge", "cut.mkv",
+				"clip v.264; mkvmerge -q -o m.mkv v.264; head -c 2048 m.mkv > \"$OUT\"", "mp4"));
 		// --- archives by Info-ZIP, 7-Zip, GNU tar and bsdtar
 		String tree = "mkdir -p in/docs/empty; printf 'hello\\n' > in/readme.txt; head -c 50000 /dev/urandom > in/docs/data.bin; ";
 		all.add(archive("zip streamed to a pipe (data descriptors)", "zip", "streamed.zip",
@@ -550,6 +568,10 @@ class RealFilesSystemTests extends OnSharedStack {
 			assumeTool("sox");
 		}
 		if (sample.script().contains("picture ") || sample.script().contains("$IM")) {
+			assumeTool("imagemagick");
+		}
+		if (sample.script().contains("clip ")) {
+			assumeTool("x264");
 			assumeTool("imagemagick");
 		}
 	}
