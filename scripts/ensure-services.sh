@@ -31,6 +31,8 @@ command -v ffmpeg > /dev/null 2>&1 || packages+=(ffmpeg)
 command -v ffprobe > /dev/null 2>&1 || packages+=(ffmpeg)
 # HEIC/HEIF photos are decoded by libheif (heif-enc makes them in the tests)
 command -v heif-convert > /dev/null 2>&1 || packages+=(libheif-examples)
+# and libwebp's webpmux takes the first frame of an animated WebP
+command -v webpmux > /dev/null 2>&1 || packages+=(webp)
 if [[ "${CCT_NEED_BROWSER:-}" == "1" ]]; then
   command -v chromium > /dev/null 2>&1 || packages+=(chromium)
   command -v chromedriver > /dev/null 2>&1 || packages+=(chromium-driver)
@@ -38,6 +40,25 @@ fi
 if [[ "${CCT_NEED_ARCHIVERS:-}" == "1" ]]; then
   command -v 7z > /dev/null 2>&1 || packages+=(p7zip-full)
   command -v unzip > /dev/null 2>&1 || packages+=(unzip)
+fi
+# The real-files corpus test (system-tests/.../corpus) makes its files with other programs than ffmpeg,
+# and reads archives back with bsdtar
+if [[ "${CCT_NEED_CORPUS_TOOLS:-}" == "1" ]]; then
+  command -v lame > /dev/null 2>&1 || packages+=(lame)
+  command -v flac > /dev/null 2>&1 || packages+=(flac)
+  command -v oggenc > /dev/null 2>&1 || packages+=(vorbis-tools)
+  command -v sox > /dev/null 2>&1 || packages+=(sox)
+  # /usr/local/bin may hold a stand-in named convert: Debian's ImageMagick is looked for by its own path
+  [[ -x /usr/bin/convert-im6.q16 || -x /usr/bin/convert ]] || packages+=(imagemagick)
+  command -v heif-enc > /dev/null 2>&1 || packages+=(libheif-examples)
+  command -v x264 > /dev/null 2>&1 || packages+=(x264)
+  command -v mkvmerge > /dev/null 2>&1 || packages+=(mkvtoolnix)
+  command -v cwebp > /dev/null 2>&1 || packages+=(webp)
+  command -v img2webp > /dev/null 2>&1 || packages+=(webp)
+  command -v zip > /dev/null 2>&1 || packages+=(zip)
+  command -v 7z > /dev/null 2>&1 || packages+=(p7zip-full)
+  command -v bsdtar > /dev/null 2>&1 || packages+=(libarchive-tools)
+  [[ -d /usr/share/sounds/freedesktop ]] || packages+=(sound-theme-freedesktop)
 fi
 if [[ ${#packages[@]} -gt 0 ]]; then
   mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)

@@ -16,6 +16,7 @@ import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.UnicodePathExtraField;
 import org.apache.commons.compress.archivers.zip.UnsupportedZipFeatureException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -56,6 +57,8 @@ final class ArchiveReader {
 	private static final int UNIX_FOLDER = 0040000;
 
 	private static final int UNIX_LINK = 0120000;
+
+	private static final int UNIX_PIPE = 0010000;
 
 	private static final int WINDOWS_REPARSE_POINT = 0x400;
 
@@ -101,13 +104,14 @@ final class ArchiveReader {
 			extraction.expectEntries(entries.size());
 			for (ZipArchiveEntry entry : entries) {
 				extraction.countEntry();
-				String name = entry.getName();
+				String name = zipName(entry);
 				int type = entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? entry.getUnixMode() & UNIX_TYPE : 0;
 				if (entry.isUnixSymlink() || type == UNIX_LINK) {
 					throw extraction.refused(name, "a symbolic link");
 				}
-				if (type != 0 && type != UNIX_FILE && type != UNIX_FOLDER) {
-					throw extraction.refused(name, "a device, pipe or socket");
+				// Info-ZIP gives what it read from a pipe (zip - < data) the pipe's mode: its bytes are a file all the same
+				if (type != 0 && type != UNIX_FILE && type != UNIX_FOLDER && type != UNIX_PIPE) {
+					throw extraction.refused(name, "a device or socket");
 				}
 				if (entry.getGeneralPurposeBit().usesEncryption()) {
 					throw encrypted();
@@ -125,6 +129,18 @@ final class ArchiveReader {
 				}
 			}
 		}
+	}
+
+	/**
+	 * The name as the zip's Unicode path field gives it, else decoded from its bytes: commons-compress
+	 * would turn bytes that are not UTF-8 into question marks.
+	 */
+	private static String zipName(ZipArchiveEntry entry) {
+		if (entry.getGeneralPurposeBit().usesUTF8ForNames() || entry.getExtraField(UnicodePathExtraField.UPATH_ID) != null
+				|| entry.getRawName() == null) {
+			return entry.getName();
+		}
+		return EntryNames.ofZip(entry.getRawName());
 	}
 
 	private static void readSevenZ(Path archive, TrackedChannel channel, Extraction extraction)
@@ -223,7 +239,7 @@ final class ArchiveReader {
 			TarArchiveEntry entry;
 			while ((entry = tar.getNextEntry()) != null) {
 				extraction.countEntry();
-				String name = entry.getName();
+				String name = EntryNames.ofTar(entry.getName());
 				if (entry.isSymbolicLink()) {
 					throw extraction.refused(name, "a symbolic link");
 				}
@@ -255,6 +271,11 @@ final class ArchiveReader {
 		}
 		if (ex instanceof UnsupportedZipFeatureException) {
 			return new RejectedInputException("The archive uses a zip feature this service cannot read.");
+		}
+		if (String.valueOf(ex.getMessage()).startsWith("Unsupported compression method")) {
+			// 7-Zip's PPMd, ARM64 and other coders the 7z reader does not have
+			return new RejectedInputException("The archive uses a compression method this service cannot read "
+					+ "(LZMA, LZMA2, BZip2, Deflate and stored entries are read).");
 		}
 		log.info("Refusing a damaged archive: {}", ex.toString());
 		return new RejectedInputException("The archive is damaged or truncated.");

@@ -51,7 +51,8 @@ final class BoundedTarInputStream extends TarArchiveInputStream {
 	private int paxLength;
 
 	private BoundedTarInputStream(HeaderMeter meter) {
-		super(meter, StandardCharsets.UTF_8.name());
+		// bytes kept as they are (one char each): EntryNames.ofTar decodes them, UTF-8 or else Latin-1
+		super(meter, StandardCharsets.ISO_8859_1.name());
 		this.meter = meter;
 	}
 
@@ -77,7 +78,7 @@ final class BoundedTarInputStream extends TarArchiveInputStream {
 		try {
 			TarArchiveEntry entry = super.getNextEntry();
 			if (this.depth == 1 && entry != null && entry.isSparse()) {
-				throw sparse(entry.getName());
+				throw sparse(EntryNames.ofTar(entry.getName()));
 			}
 			return entry;
 		}

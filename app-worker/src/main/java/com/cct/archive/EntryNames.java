@@ -1,5 +1,9 @@
 package com.cct.archive;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +25,46 @@ final class EntryNames {
 
 	private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
 
+	/** The code page of zip names not flagged as UTF-8 (the format's own default, DOS and Windows tools). */
+	private static final Charset ZIP_LEGACY = Charset.isSupported("IBM437") ? Charset.forName("IBM437")
+			: StandardCharsets.ISO_8859_1;
+
 	private EntryNames() {
+	}
+
+	/**
+	 * A zip entry's name from its bytes: UTF-8 when they are valid UTF-8 (Info-ZIP on Linux, macOS,
+	 * anything flagged so), else code page 437, which is what an unflagged name means in the zip
+	 * format. Never replacement characters, so two entries never end up with the same name.
+	 */
+	static String ofZip(byte[] raw) {
+		return utf8(raw).orElseGet(() -> new String(raw, ZIP_LEGACY));
+	}
+
+	/**
+	 * A tar entry's name as read byte for byte (ISO-8859-1): UTF-8 when its bytes are valid UTF-8,
+	 * else Latin-1, the encoding of older Unix systems. A PAX header's name is already decoded (it is
+	 * always UTF-8) and may hold characters past U+00FF: it stays as it is.
+	 */
+	static String ofTar(String name) {
+		if (name == null || name.chars().anyMatch(c -> c > 0xff)) {
+			return name;
+		}
+		byte[] raw = name.getBytes(StandardCharsets.ISO_8859_1);
+		return utf8(raw).orElse(name);
+	}
+
+	private static java.util.Optional<String> utf8(byte[] raw) {
+		try {
+			return java.util.Optional.of(StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(raw))
+				.toString());
+		}
+		catch (CharacterCodingException ex) {
+			return java.util.Optional.empty();
+		}
 	}
 
 	/**

@@ -90,12 +90,13 @@ final class FfmpegCommands {
 	private static void audio(FFmpegOutputBuilder out, Format target, Quality q) {
 		switch (target) {
 			case MP3 -> out.setAudioCodec("libmp3lame").setAudioBitRate(audioBitrate(q));
-			case AAC, M4A -> out.setAudioCodec("aac").setAudioBitRate(audioBitrate(q));
+			case AAC, M4A, M4B -> out.setAudioCodec("aac").setAudioBitRate(audioBitrate(q));
 			case OGG -> out.setAudioCodec("libvorbis").addExtraArgs("-q:a", pick(q, "6", "4", "1"));
 			case OPUS -> out.setAudioCodec("libopus").setAudioBitRate(opusBitrate(q));
 			case WMA -> out.setAudioCodec("wmav2").setAudioBitRate(audioBitrate(q));
 			case FLAC -> out.setAudioCodec("flac");
-			case AIFF -> out.setAudioCodec("pcm_s16be");
+			case CAF -> out.setAudioCodec("alac");
+			case AIFF, AU -> out.setAudioCodec("pcm_s16be");
 			case AC3 -> out.setAudioCodec("ac3").setAudioBitRate(audioBitrate(q));
 			case WAV -> {
 				out.setAudioCodec("pcm_s16le");

@@ -58,7 +58,7 @@ class MediaConverter implements Converter {
 		Task task = context.task();
 		Format source = task.source();
 		Format target = task.target();
-		Path input = withoutExtension(context, source.decodedByLibheif() ? decodeHeif(context) : context.input());
+		Path input = withoutExtension(context, decoded(context, source));
 		MediaInfo info = this.probe.probe(input, source.kind(), context.processes());
 		if (target.kind() == MediaKind.AUDIO && !info.hasAudio()) {
 			throw new RejectedInputException("The file has no audio track to convert.");
@@ -141,28 +141,51 @@ class MediaConverter implements Converter {
 	}
 
 	/**
-	 * An HEIC/HEIF photo decoded by libheif's {@code heif-convert} (jailed like ffmpeg) into a PNG in
-	 * scratch space: its tiles put together and its rotation and mirroring applied, so a portrait
-	 * photo stays upright. ffmpeg converts that PNG.
+	 * The picture ffmpeg reads: the original, or what a helper made of what ffmpeg cannot read
+	 * itself. An HEIC/HEIF photo is decoded by libheif's {@code heif-convert} into a PNG, its tiles
+	 * put together and its rotation and mirroring applied, so a portrait photo stays upright. Of an
+	 * animated WebP (ffmpeg's WebP decoder reads stills only) libwebp's {@code webpmux} takes the
+	 * first frame. Both run jailed like ffmpeg, writing into scratch space.
 	 */
-	private static Path decodeHeif(ConversionContext context) throws IOException, InterruptedException {
-		Path png = context.newTempFile("png");
+	private static Path decoded(ConversionContext context, Format source) throws IOException, InterruptedException {
+		Path input = context.input();
+		if (source.decodedByLibheif()) {
+			Path png = context.newTempFile("png");
+			decodeWith(context, List.of("heif-convert", "--quiet", input.toString(), png.toString()),
+					"The file could not be read as an HEIC/HEIF photo: it is damaged, truncated or uses a feature this "
+							+ "service does not read.");
+			// a file of several pictures is written as name-1.png, name-2.png, ...: the first is the photo
+			Path first = png.resolveSibling(png.getFileName().toString().replace(".png", "-1.png"));
+			return Files.isRegularFile(png) || !Files.isRegularFile(first) ? checked(context, png) : first;
+		}
+		if (source == Format.WEBP && AnimatedWebp.is(input)) {
+			Path frame = context.newTempFile("webp");
+			decodeWith(context, List.of("webpmux", "-get", "frame", "1", input.toString(), "-o", frame.toString()),
+					"The animated WebP could not be read: it is damaged or truncated.");
+			return checked(context, frame);
+		}
+		return input;
+	}
+
+	private static void decodeWith(ConversionContext context, List<String> command, String failure)
+			throws IOException, InterruptedException {
 		ErrorTail errors = new ErrorTail();
-		Process process = context.processes()
-			.startReadingOutput(List.of("heif-convert", "--quiet", context.input().toString(), png.toString()), errors);
+		Process process = context.processes().startReadingOutput(command, errors);
 		process.getInputStream().transferTo(OutputStream.nullOutputStream());
 		int exit = process.waitFor();
 		context.checkpoint();
-		if (exit == 0 && !Files.isRegularFile(png)) {
-			// a file of several pictures is written as name-1.png, name-2.png, ...: the first is the photo
-			png = png.resolveSibling(png.getFileName().toString().replace(".png", "-1.png"));
-		}
-		if (exit != 0 || !Files.isRegularFile(png) || Files.size(png) == 0) {
+		if (exit != 0) {
 			context.checkOutputSize();
-			throw new RejectedInputException("The file could not be read as an HEIC/HEIF photo: it is damaged, "
-					+ "truncated or uses a feature this service does not read.");
+			throw new RejectedInputException(failure);
 		}
-		return png;
+	}
+
+	private static Path checked(ConversionContext context, Path decoded) throws IOException {
+		if (!Files.isRegularFile(decoded) || Files.size(decoded) == 0) {
+			context.checkOutputSize();
+			throw new RejectedInputException("The picture could not be decoded: it is damaged or truncated.");
+		}
+		return decoded;
 	}
 
 	/** A generous multiple of the input's duration; the configured ceiling still applies. */

@@ -59,10 +59,10 @@ class MediaProbe {
 		if (result == null || result.getError() != null || result.getFormat() == null) {
 			throw unreadable(kind, errors);
 		}
-		return check(result, kind);
+		return check(result, kind, errors.text());
 	}
 
-	private MediaInfo check(FFmpegProbeResult result, MediaKind kind) {
+	private MediaInfo check(FFmpegProbeResult result, MediaKind kind, String log) {
 		FFmpegFormat format = result.getFormat();
 		List<FFmpegStream> streams = result.getStreams() == null ? List.of() : result.getStreams();
 		FFmpegStream video = streams.stream()
@@ -86,6 +86,11 @@ class MediaProbe {
 					+ Durations.readable(this.settings.maxDuration()) + ".");
 		}
 		if (kind == MediaKind.IMAGE && (video == null || width <= 0 || height <= 0)) {
+			if (log.contains("not supported") || log.contains("unsupported")) {
+				// e.g. a 16-bit CMYK TIFF with an alpha channel: the container is read, its pixels are not
+				throw new RejectedInputException("The picture is stored in a variant of its format this service does not "
+						+ "read (such as 16-bit CMYK with transparency).");
+			}
 			throw new RejectedInputException("The file holds no picture.");
 		}
 		if (kind != MediaKind.IMAGE && video == null && !hasAudio) {

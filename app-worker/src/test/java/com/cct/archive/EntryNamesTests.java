@@ -21,6 +21,19 @@ class EntryNamesTests {
 		assertThat(EntryNames.relative("a..b/..c")).isEqualTo("a..b/..c");
 	}
 
+	/** Unflagged zip names are code page 437 unless their bytes are UTF-8; tar names Latin-1 unless UTF-8. */
+	@Test
+	void decodesNamesThatAreNotUtf8() {
+		assertThat(EntryNames.ofZip(new byte[] { 'c', 'a', 'f', (byte) 0x82, '.', 't', 'x', 't' })).isEqualTo("café.txt");
+		assertThat(EntryNames.ofZip("résumé 音楽.txt".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+			.isEqualTo("résumé 音楽.txt");
+		assertThat(EntryNames.ofTar("caf\u00e9.txt")).as("Latin-1 bytes, read one char each").isEqualTo("café.txt");
+		String utf8AsRead = new String("naïve.txt".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+				java.nio.charset.StandardCharsets.ISO_8859_1);
+		assertThat(EntryNames.ofTar(utf8AsRead)).isEqualTo("naïve.txt");
+		assertThat(EntryNames.ofTar("音楽.txt")).as("from a PAX header, decoded already").isEqualTo("音楽.txt");
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "../evil.txt", "a/../../evil.txt", "a/../evil.txt", "/etc/evil.txt", "\\evil.txt",
 			"..\\evil.txt", "C:/evil.txt", "c:evil.txt", "//server/share/evil.txt" })

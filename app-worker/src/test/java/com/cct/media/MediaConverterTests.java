@@ -158,6 +158,38 @@ class MediaConverterTests {
 				.hasMessage("The file has no video track to convert.");
 		}
 
+		/** ffmpeg's WebP decoder reads stills only: libwebp's webpmux hands it the first frame. */
+		@Test
+		void convertsTheFirstFrameOfAnAnimatedWebp() throws Exception {
+			Path animated = inputs.resolve("moving.webp");
+			MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+					"testsrc=size=64x48:rate=5:duration=1", "-c:v", "libwebp", "-loop", "0", animated.toString()));
+			assertThat(AnimatedWebp.is(animated)).isTrue();
+			Task task = task("moving.webp", Format.WEBP, Format.PNG, null);
+			ConversionContext context = contextFor(task, animated);
+
+			converter.convert(context);
+
+			JsonNode result = MediaFixtures.probe(context.output(), Format.PNG.demuxers());
+			assertThat(MediaFixtures.stream(result, "video").get("width").asInt()).isEqualTo(64);
+			assertThat(AnimatedWebp.is(wav)).isFalse();
+		}
+
+		/** An animated PNG is read by ffmpeg's apng demuxer (not png_pipe): its first frame. */
+		@Test
+		void convertsAnAnimatedPng() throws Exception {
+			Path animated = inputs.resolve("moving.png");
+			MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+					"testsrc=size=64x48:rate=5:duration=1", "-plays", "0", "-f", "apng", animated.toString()));
+			Task task = task("moving.png", Format.PNG, Format.WEBP, null);
+			ConversionContext context = contextFor(task, animated);
+
+			converter.convert(context);
+
+			JsonNode result = MediaFixtures.probe(context.output(), Format.WEBP.demuxers());
+			assertThat(MediaFixtures.stream(result, "video").get("width").asInt()).isEqualTo(64);
+		}
+
 		@Test
 		void refusesAnUnreadableInputWithoutShowingPaths() throws Exception {
 			Path junk = Files.write(inputs.resolve("junk.mp3"), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 });

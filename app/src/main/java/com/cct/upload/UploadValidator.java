@@ -94,8 +94,9 @@ class UploadValidator {
 	 * The source format to record, from what the bytes show: empty for any other file packed into an
 	 * archive. Throws a 4xx problem when the content does not fit the name or the target.
 	 */
-	Optional<Format> sourceOf(ValidatedUpload upload, ContentInspector.Detected detected) {
+	Optional<Format> sourceOf(ValidatedUpload upload, ContentInspector.Detected seen) {
 		Optional<Format> claimed = upload.claimed();
+		ContentInspector.Detected detected = seen.orNamed(claimed);
 		Format target = upload.target();
 		if (ConversionMatrix.operation(claimed, target).orElse(Operation.MEDIA) == Operation.REPACK) {
 			if (!detected.format().equals(claimed)) {
@@ -118,6 +119,10 @@ class UploadValidator {
 			if (family(claimed.get()) != family(found.get())) {
 				throw Problems.unsupportedMedia("The file is named as " + claimed.get().id() + " but its content is "
 						+ detected.mimeType() + ".");
+			}
+			// pictures are told apart exactly by their bytes: a JPEG named .heic is read as the JPEG it is
+			if (found.get().kind() == MediaKind.IMAGE && !detected.byName() && ConversionMatrix.supports(found, target)) {
+				return found;
 			}
 			return claimed;
 		}

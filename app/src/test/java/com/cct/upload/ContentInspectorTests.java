@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,21 @@ class ContentInspectorTests {
 					"mp42")),
 			Map.entry("clip.webm", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libvpx", "-deadline", "realtime")),
 			Map.entry("clip.mkv", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-pix_fmt", "yuv420p")),
-			Map.entry("frame.png", List.of("-f", "lavfi", "-i", PICTURE, "-frames:v", "1")));
+			Map.entry("frame.png", List.of("-f", "lavfi", "-i", PICTURE, "-frames:v", "1")),
+			Map.entry("clip.ogv", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libtheora")),
+			Map.entry("tone.opus", List.of("-f", "lavfi", "-i", TONE, "-c:a", "libopus")),
+			Map.entry("tone.oga", List.of("-f", "lavfi", "-i", TONE, "-c:a", "flac", "-f", "ogg")),
+			Map.entry("tone.flac", List.of("-f", "lavfi", "-i", TONE)),
+			Map.entry("tone.eac3", List.of("-f", "lavfi", "-i", TONE, "-c:a", "eac3")),
+			Map.entry("tone.au", List.of("-f", "lavfi", "-i", TONE)),
+			Map.entry("tone.m4b", List.of("-f", "lavfi", "-i", TONE, "-c:a", "aac", "-f", "ipod")),
+			Map.entry("tone.wma", List.of("-f", "lavfi", "-i", TONE)),
+			Map.entry("clip.m4v", List.of("-f", "lavfi", "-i", PICTURE, "-c:v", "libx264", "-f", "mp4")),
+			Map.entry("clip.avi", List.of("-f", "lavfi", "-i", PICTURE)),
+			Map.entry("frame.bmp", List.of("-f", "lavfi", "-i", PICTURE, "-frames:v", "1")),
+			Map.entry("frame.tiff", List.of("-f", "lavfi", "-i", PICTURE, "-frames:v", "1")),
+			Map.entry("frame.webp", List.of("-f", "lavfi", "-i", PICTURE, "-frames:v", "1")),
+			Map.entry("frame.jpg", List.of("-f", "lavfi", "-i", PICTURE, "-frames:v", "1")));
 
 	@TempDir
 	static Path folder;
@@ -75,6 +90,71 @@ class ContentInspectorTests {
 
 		assertThat(detected.format()).get().extracting(Format::kind).isEqualTo(MediaKind.VIDEO);
 		assertThat(detected.format().orElseThrow().demuxers()).isEqualTo(Format.MP4.demuxers());
+	}
+
+	/** Tika reports sub-types and aliases of our types (video/theora, audio/eac3, ...): each has its format. */
+	@ParameterizedTest
+	@CsvSource({ "tone.opus, audio", "tone.oga, audio", "tone.flac, audio", "tone.eac3, audio",
+			"tone.au, audio", "tone.m4b, audio", "tone.wma, audio", "clip.m4v, video", "clip.avi, video",
+			"frame.bmp, image", "frame.tiff, image", "frame.webp, image", "frame.jpg, image" })
+	void everyVariantTikaReportsHasAFormatOfItsKind(String file, String kind) throws Exception {
+		ContentInspector.Detected detected = inspectMedia(file);
+
+		assertThat(detected.format()).as(detected.mimeType()).get().extracting(format -> format.kind().name())
+			.isEqualTo(kind.toUpperCase(java.util.Locale.ROOT));
+	}
+
+	/** Tika tells no Theora from Vorbis (application/ogg for both): an Ogg of the Ogg demuxer all the same. */
+	@Test
+	void anOgvIsAnOggOfTheSameDemuxer() throws Exception {
+		ContentInspector.Detected detected = inspectMedia("clip.ogv");
+
+		assertThat(detected.format().orElseThrow().demuxers()).isEqualTo(Format.OGV.demuxers());
+	}
+
+	@Test
+	void theFirstBytesAloneAreEnough() throws Exception {
+		ffmpeg("head.mp3", MEDIA.get("tone.mp3"));
+		byte[] head = Arrays.copyOf(Files.readAllBytes(folder.resolve("head.mp3")), 4096);
+
+		assertThat(this.inspector.inspect(head, "anything").format()).contains(Format.MP3);
+	}
+
+	/** The bytes past the first 64 KB are not looked at: text there does not make the head text. */
+	@Test
+	void looksAtNoMoreThanTheFirst64KB() {
+		byte[] bytes = new byte[200_000];
+		Arrays.fill(bytes, (byte) 0x01);
+		ContentInspector.Detected detected = this.inspector.inspect(bytes, "blob.bin");
+
+		assertThat(detected.mimeType()).isEqualTo("application/octet-stream");
+		assertThat(detected.format()).isEmpty();
+	}
+
+	@Test
+	void anOctetStreamNamedAsMediaIsLeftToTheWorkersProbe() {
+		byte[] unknown = { 0x00, 0x13, 0x37, 0x00, 0x01, 0x02, 0x7f, 0x00, 0x00, 0x00, 0x05 };
+
+		ContentInspector.Detected named = this.inspector.inspect(unknown, "Recording 12.m4a");
+
+		assertThat(named.format()).contains(Format.M4A);
+		assertThat(named.byName()).isTrue();
+		assertThat(this.inspector.inspect(unknown, "holiday.zip").format()).as("archives are never taken by name")
+			.isEmpty();
+		assertThat(this.inspector.inspect(unknown, "no-extension").format()).isEmpty();
+		assertThat(this.inspector.inspect("plain words\n".getBytes(StandardCharsets.UTF_8), "words.mp3").format())
+			.as("text is not octet-stream")
+			.isEmpty();
+	}
+
+	@Test
+	void onlyTheMappedTypesAreMatched() {
+		// a PDF: Tika knows it, but it is none of ours, so the cut-down type list does not even look for it
+		ContentInspector.Detected pdf = this.inspector.inspect("%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n".getBytes(StandardCharsets.ISO_8859_1),
+				"paper.pdf");
+
+		assertThat(pdf.format()).isEmpty();
+		assertThat(pdf.mimeType()).doesNotContain("pdf");
 	}
 
 	@Test

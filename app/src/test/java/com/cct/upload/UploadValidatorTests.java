@@ -199,6 +199,30 @@ class UploadValidatorTests {
 			assertProblem(() -> validator.sourceOf(upload, detected("application/zip")), 415, "content-mismatch");
 		}
 
+		/** Tika cannot tell every real file (raw AMR-WB, odd MPEG-TS): the worker's probe decides those. */
+		@Test
+		void anOctetStreamUnderAMediaNameIsLeftToTheWorker() {
+			ValidatedUpload named = validator.validate(request("voice.amr", "mp3", null));
+			ValidatedUpload archive = validator.validate(request("photos.zip", "tar.gz", null));
+			ValidatedUpload nameless = validator.validate(request("recording", "mp3", null));
+
+			assertThat(validator.sourceOf(named, detected("application/octet-stream"))).contains(Format.AMR);
+			assertProblem(() -> validator.sourceOf(archive, detected("application/octet-stream")), 415,
+					"content-mismatch");
+			assertProblem(() -> validator.sourceOf(nameless, detected("application/octet-stream")), 415,
+					"content-mismatch");
+		}
+
+		/** A JPEG saved as .heic (or a HEIC as .jpg) must reach the decoder its bytes need. */
+		@Test
+		void aPictureIsTheFormatItsBytesSay() {
+			ValidatedUpload jpegAsHeic = validator.validate(request("IMG_0001.heic", "png", null));
+			ValidatedUpload heicAsJpeg = validator.validate(request("IMG_0002.jpg", "webp", null));
+
+			assertThat(validator.sourceOf(jpegAsHeic, detected("image/jpeg"))).contains(Format.JPG);
+			assertThat(validator.sourceOf(heicAsJpeg, detected("image/heic"))).contains(Format.HEIC);
+		}
+
 		@Test
 		void audioAndVideoAreOneFamilySoAnMp4HoldingAudioPasses() {
 			ValidatedUpload mp4 = validator.validate(request("talk.mp4", "mp3", null));
