@@ -5,12 +5,16 @@ import java.util.function.DoubleConsumer;
 import java.util.function.IntConsumer;
 
 import org.jobrunr.jobs.context.JobDashboardProgressBar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a stream of fractions into at most one update per interval, only when the whole percentage
  * moved: the task's progress (Redis, coarser in PostgreSQL) and JobRunr's progress bar.
  */
 final class ProgressThrottle implements DoubleConsumer {
+
+	private static final Logger log = LoggerFactory.getLogger(ProgressThrottle.class);
 
 	private final long intervalNanos;
 
@@ -38,9 +42,17 @@ final class ProgressThrottle implements DoubleConsumer {
 		}
 		this.lastAt = now;
 		this.lastPercent = percent;
-		this.publish.accept(percent);
-		if (this.bar != null) {
-			this.bar.setProgress(percent);
+		try {
+			this.publish.accept(percent);
+			if (this.bar != null) {
+				this.bar.setProgress(percent);
+			}
+		}
+		catch (RuntimeException ex) {
+			// progress is a courtesy: a database or Redis that is away for a moment must not end the
+			// conversion (this runs on ffmpeg's progress-reader thread, where an escaping exception
+			// would kill the reader and with it the conversion's output handling)
+			log.warn("Progress {}% not published: {}", percent, ex.toString());
 		}
 	}
 

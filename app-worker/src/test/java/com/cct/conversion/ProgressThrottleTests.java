@@ -26,6 +26,19 @@ class ProgressThrottleTests {
 	}
 
 	@Test
+	void aFailingPublisherDoesNotStopTheConversion() {
+		ProgressThrottle throttle = new ProgressThrottle(Duration.ZERO, percent -> {
+			if (percent == 10) {
+				throw new IllegalStateException("database away");
+			}
+			this.published.add(percent);
+		}, null);
+		throttle.accept(0.10);
+		throttle.accept(0.20);
+		assertThat(this.published).containsExactly(20);
+	}
+
+	@Test
 	void publishesAtMostOncePerInterval() {
 		ProgressThrottle throttle = new ProgressThrottle(LONG, this.published::add, null);
 		throttle.accept(0.10);
