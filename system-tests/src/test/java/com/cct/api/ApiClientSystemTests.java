@@ -202,6 +202,14 @@ class ApiClientSystemTests {
 				.isEqualTo(processedTask.get("processedFile").asText());
 			assertThat(byTask.get(failed).get("task").get("error").asText()).isNotBlank();
 
+			for (Map.Entry<String, String> only : Map.of("processed", processed, "failed", failed, "cancelled", cancelled)
+				.entrySet()) {
+				JsonNode listed = api.get("/api/tasks?order=1&status=" + only.getKey(), user.token()).json();
+				assertThat(listed).as("GET /api/tasks?status=" + only.getKey()).hasSize(1);
+				assertThat(listed.get(0).get("id").asText()).isEqualTo(only.getValue());
+			}
+			assertThat(api.get("/api/tasks?status=done", user.token()).status()).isEqualTo(400);
+
 			JsonNode deliveries = api.get("/api/webhooks/" + webhook.get("id").asText() + "/deliveries", user.token())
 				.json();
 			assertThat(deliveries).hasSize(3);
