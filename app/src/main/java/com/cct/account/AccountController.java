@@ -49,7 +49,7 @@ class AccountController {
 	}
 
 	@GetMapping
-	@Operation(summary = "Your account: name, email and what you use of each limit")
+	@Operation(operationId = "getAccount", summary = "Your account: name, email and what you use of each limit")
 	AccountResponse account(@AuthenticationPrincipal AuthenticatedUser user) {
 		User owner = this.users.findById(user.id())
 			.orElseThrow(() -> Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
@@ -59,7 +59,7 @@ class AccountController {
 	}
 
 	@PostMapping("/password")
-	@Operation(summary = "Change your password", description = "Needs a login token. Every login token issued "
+	@Operation(operationId = "changePassword", summary = "Change your password", description = "Needs a login token. Every login token issued "
 			+ "before, the one sent included, is refused afterwards (401); the answer carries a fresh one. "
 			+ "API keys stay valid: revoke them one by one.")
 	@ApiResponse(responseCode = "200", description = "Password changed; a new token")
@@ -73,7 +73,7 @@ class AccountController {
 	}
 
 	@DeleteMapping
-	@Operation(summary = "Delete your account", description = "Needs a login token and the password. Every "
+	@Operation(operationId = "deleteAccount", summary = "Delete your account", description = "Needs a login token and the password. Every "
 			+ "task (running ones are cancelled), file, job, API key and webhook of the account is removed, "
 			+ "then the account. Sending it again after an interruption finishes the job.")
 	@ApiResponse(responseCode = "204", description = "The account and everything it had are gone")

@@ -44,7 +44,7 @@ class ApiKeyController {
 	}
 
 	@PostMapping
-	@Operation(summary = "Create an API key", description = "The key is in this answer only; it is stored as "
+	@Operation(operationId = "createApiKey", summary = "Create an API key", description = "The key is in this answer only; it is stored as "
 			+ "its hash. Send it as 'Authorization: Bearer cct_...' on any route a login token works on, "
 			+ "except key management and account changes.")
 	@ApiResponse(responseCode = "201", description = "Key created; 'key' is shown this once")
@@ -62,7 +62,8 @@ class ApiKeyController {
 	}
 
 	@GetMapping
-	@Operation(summary = "Your API keys (never the keys themselves)")
+	@Operation(operationId = "listApiKeys", summary = "Your API keys (never the keys themselves)")
+	@ApiResponse(responseCode = "200", description = "Your keys, oldest first")
 	@ApiResponse(responseCode = "403", description = "Sent with an API key: log in instead")
 	List<KeyResponse> list(@AuthenticationPrincipal AuthenticatedUser user) {
 		user.requireLoginToken();
@@ -70,7 +71,7 @@ class ApiKeyController {
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Revoke an API key: the next request with it gets 401")
+	@Operation(operationId = "revokeApiKey", summary = "Revoke an API key: the next request with it gets 401")
 	@ApiResponse(responseCode = "204", description = "Revoked")
 	@ApiResponse(responseCode = "403", description = "Sent with an API key: log in instead")
 	@ApiResponse(responseCode = "404", description = "No such key, or not yours")

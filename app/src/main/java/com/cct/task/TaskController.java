@@ -102,6 +102,7 @@ class TaskController {
 
 	@GetMapping("/{id}")
 	@Operation(summary = "One task, with live status and progress")
+	@ApiResponse(responseCode = "200", description = "The task")
 	@ApiResponse(responseCode = "404", description = "No such task, or not yours")
 	TaskResponse get(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id) {
 		return TaskResponse.of(this.service.get(user.id(), TaskIds.parse(id)));

@@ -73,7 +73,7 @@ class WebhookController {
 	}
 
 	@PostMapping
-	@Operation(summary = "Register a webhook", description = "Each subscribed ending of one of your tasks is "
+	@Operation(operationId = "createWebhook", summary = "Register a webhook", description = "Each subscribed ending of one of your tasks is "
 			+ "POSTed to the URL as JSON {id, event, occurredAt, task}, signed: 'Cct-Signature: t=<unix seconds>,"
 			+ "v1=<hex HMAC-SHA256 of \"t.body\" with the secret>'; 'Cct-Delivery' is the same for every attempt "
 			+ "of one delivery. A non-2xx answer or no answer within 10 s is retried with back-off; redirects "
@@ -99,13 +99,13 @@ class WebhookController {
 	}
 
 	@GetMapping
-	@Operation(summary = "Your webhooks (never their secrets)")
+	@Operation(operationId = "listWebhooks", summary = "Your webhooks (never their secrets)")
 	List<WebhookResponse> list(@AuthenticationPrincipal AuthenticatedUser user) {
 		return this.webhooks.findByUserId(user.id()).stream().map(WebhookResponse::of).toList();
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Remove a webhook; deliveries still queued for it are dropped")
+	@Operation(operationId = "deleteWebhook", summary = "Remove a webhook; deliveries still queued for it are dropped")
 	@ApiResponse(responseCode = "204", description = "Removed")
 	@ApiResponse(responseCode = "404", description = "No such webhook, or not yours")
 	ResponseEntity<Void> delete(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id) {
@@ -116,7 +116,9 @@ class WebhookController {
 	}
 
 	@GetMapping("/{id}/deliveries")
-	@Operation(summary = "The webhook's latest delivery attempts, newest first")
+	@Operation(operationId = "listWebhookDeliveries", summary = "The webhook's latest delivery attempts, newest first")
+	@ApiResponse(responseCode = "200", description = "The attempts, newest first")
+	@ApiResponse(responseCode = "400", description = "'max' outside 1-100")
 	@ApiResponse(responseCode = "404", description = "No such webhook, or not yours")
 	List<DeliveryResponse> deliveries(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id,
 			@Parameter(description = "How many attempts at most (1-100)") @RequestParam(defaultValue = "20") int max) {
