@@ -66,6 +66,13 @@
     uploadAbort: $('upload-abort'),
     uploadMessage: $('upload-message'),
     usage: $('usage'),
+    keysPanel: $('keys-panel'),
+    keyForm: $('key-form'),
+    keyName: $('key-name'),
+    keySubmit: $('key-submit'),
+    keyMessage: $('key-message'),
+    keysEmpty: $('keys-empty'),
+    keyList: $('key-list'),
     convertHeading: $('convert-heading'),
     refresh: $('refresh'),
     tasksMessage: $('tasks-message'),
@@ -257,6 +264,10 @@
     state.tasks.clear();
     state.listLoaded = false;
     el.taskList.replaceChildren();
+    // the next account must not see this one's keys (or a key shown once)
+    el.keyList.replaceChildren();
+    hideMessage(el.keyMessage);
+    el.keysPanel.open = false;
     resetUploadForm();
     hideMessage(el.uploadMessage);
     hideMessage(el.tasksMessage);
@@ -1110,6 +1121,76 @@
     return Math.round(ms / 60000) + ' min';
   }
 
+  // ---------------------------------------------------------------- API keys
+
+  /** The account's keys (never the keys themselves: only their first characters). */
+  async function loadKeys() {
+    try {
+      const keys = await api('/api/keys');
+      el.keyList.replaceChildren(...keys.map(keyItem));
+      el.keysEmpty.hidden = keys.length > 0;
+    } catch (error) {
+      showError(el.keyMessage, error);
+    }
+  }
+
+  function keyItem(key) {
+    const item = document.createElement('li');
+    item.className = 'key';
+    const text = document.createElement('span');
+    const name = document.createElement('strong');
+    name.textContent = key.name;
+    const meta = [key.prefix + '…', 'created ' + formatTime(key.createdAt),
+      key.lastUsedAt ? 'last used ' + formatTime(key.lastUsedAt) : 'never used'];
+    if (key.expiresAt) meta.push('expires ' + formatTime(key.expiresAt));
+    text.append(name, ' ', meta.join(' · '));
+    const revoke = document.createElement('button');
+    revoke.type = 'button';
+    revoke.className = 'button button-quiet button-small';
+    revoke.textContent = 'Revoke';
+    revoke.setAttribute('aria-label', 'Revoke the key ' + key.name);
+    revoke.addEventListener('click', () => revokeKey(key, revoke));
+    item.append(text, revoke);
+    return item;
+  }
+
+  async function createKey(event) {
+    event.preventDefault();
+    const name = el.keyName.value.trim();
+    if (!name) {
+      showMessage(el.keyMessage, 'error', { title: 'Name missing', detail: 'Give the key a name you will recognise.' });
+      el.keyName.focus();
+      return;
+    }
+    el.keySubmit.disabled = true;
+    try {
+      const created = await api('/api/keys', { method: 'POST', json: { name } });
+      el.keyName.value = '';
+      showMessage(el.keyMessage, 'info', { title: 'Key created.', detail: 'Copy it now: it is not shown again.' });
+      const code = document.createElement('code');
+      code.className = 'key-secret';
+      code.textContent = created.key;
+      el.keyMessage.append(code);
+      await loadKeys();
+    } catch (error) {
+      showError(el.keyMessage, error);
+    } finally {
+      el.keySubmit.disabled = false;
+    }
+  }
+
+  async function revokeKey(key, button) {
+    button.disabled = true;
+    try {
+      await api('/api/keys/' + key.id, { method: 'DELETE' });
+      showMessage(el.keyMessage, 'info', 'The key ' + key.name + ' is revoked.');
+      await loadKeys();
+    } catch (error) {
+      button.disabled = false;
+      showError(el.keyMessage, error);
+    }
+  }
+
   // ---------------------------------------------------------------- wiring
 
   el.loginForm.addEventListener('submit', onLogin);
@@ -1118,6 +1199,10 @@
   el.uploadForm.addEventListener('submit', onUpload);
   el.uploadAbort.addEventListener('click', () => state.xhr && state.xhr.abort());
   el.refresh.addEventListener('click', loadTasks);
+  el.keyForm.addEventListener('submit', createKey);
+  el.keysPanel.addEventListener('toggle', () => {
+    if (el.keysPanel.open) loadKeys();
+  });
   el.fileInput.addEventListener('change', () => chooseFile(el.fileInput.files[0]));
   el.formatSelect.addEventListener('change', () => {
     newIdempotencyKey();

@@ -2,6 +2,7 @@ package com.cct.job;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -109,10 +110,47 @@ public class TaskJobs {
 	 * same ending does not mail twice while a later retry of the task mails again.
 	 */
 	public void enqueueNotification(UUID taskId, Instant finishedAt) {
-		String key = "notify:" + taskId + ":" + finishedAt.toEpochMilli();
-		UUID id = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
-		this.scheduler.<NotificationJob>enqueue(id, job -> job.notifyOwner(taskId));
+		this.scheduler.<NotificationJob>enqueue(notificationId(taskId, finishedAt), job -> job.notifyOwner(taskId));
 		wakeWorkers();
+	}
+
+	private static UUID notificationId(UUID taskId, Instant finishedAt) {
+		String key = "notify:" + taskId + ":" + finishedAt.toEpochMilli();
+		return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Removes the mail and webhook jobs of a task's last ending (their arguments name the task), for
+	 * an account that is being deleted. Jobs of earlier endings of a retried task go with JobRunr's
+	 * own clean-up of finished jobs.
+	 */
+	public void deleteEndingJobs(UUID taskId, Instant finishedAt, Collection<UUID> webhookIds) {
+		if (finishedAt == null) {
+			return;
+		}
+		this.storage.deletePermanently(notificationId(taskId, finishedAt));
+		webhookIds.forEach(webhookId -> this.storage.deletePermanently(webhookDeliveryId(webhookId, taskId, finishedAt)));
+	}
+
+	/** Removes a job for good, whatever its state; nothing happens for an unknown id. */
+	public void deleteJob(UUID id) {
+		this.storage.deletePermanently(id);
+	}
+
+	/**
+	 * One delivery per webhook and ending, under an id derived like the mail's: a re-run of the same
+	 * ending delivers nothing twice. The id is what receivers see as {@code Cct-Delivery}.
+	 */
+	public UUID enqueueWebhook(UUID webhookId, UUID taskId, String event, Instant finishedAt) {
+		UUID id = webhookDeliveryId(webhookId, taskId, finishedAt);
+		this.scheduler.<WebhookJob>enqueue(id, job -> job.deliver(webhookId, taskId, event));
+		wakeWorkers();
+		return id;
+	}
+
+	public static UUID webhookDeliveryId(UUID webhookId, UUID taskId, Instant finishedAt) {
+		String key = "webhook:" + webhookId + ":" + taskId + ":" + finishedAt.toEpochMilli();
+		return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
 	}
 
 	public void signalCancel(UUID taskId) {

@@ -16,6 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.cct.job.TaskJobs;
 import com.cct.storage.FileStorage;
 import com.cct.system.Texts;
+import com.cct.webhook.WebhookDispatch;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -55,9 +56,12 @@ public class TaskLifecycle {
 
 	private final TransactionTemplate transactions;
 
+	private final WebhookDispatch webhooks;
+
 	TaskLifecycle(TaskRepository tasks, JdbcAggregateTemplate jdbc, TaskStatusCache cache, TaskJobs jobs,
 			FileStorage storage, MeterRegistry meters, Clock clock, TaskUsage usage,
-			PlatformTransactionManager transactions) {
+			PlatformTransactionManager transactions, WebhookDispatch webhooks) {
+		this.webhooks = webhooks;
 		this.usage = usage;
 		this.transactions = new TransactionTemplate(transactions);
 		this.tasks = tasks;
@@ -195,12 +199,13 @@ public class TaskLifecycle {
 		return true;
 	}
 
-	/** What follows every ending, whoever ended it: the event, the owner's mail, the count. */
+	/** What follows every ending, whoever ended it: the event, the owner's mail, webhooks, the count. */
 	private Optional<Task> ended(Optional<Task> transition) {
 		published(transition).ifPresent(task -> {
 			if (task.mailsOwner()) {
 				this.jobs.enqueueNotification(task.id(), task.finishedAt());
 			}
+			this.webhooks.taskEnded(task);
 			this.meters.counter("cct.tasks.ended", "status", task.status().value()).increment();
 		});
 		return transition;

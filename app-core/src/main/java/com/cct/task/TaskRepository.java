@@ -37,6 +37,14 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 	List<Task> findNewestFirst(UUID userId, int max);
 
 	@Transactional(readOnly = true)
+	@Query("select * from tasks where user_id = :userId and status = :status order by created_at asc, id asc limit :max")
+	List<Task> findOldestFirstWithStatus(UUID userId, String status, int max);
+
+	@Transactional(readOnly = true)
+	@Query("select * from tasks where user_id = :userId and status = :status order by created_at desc, id desc limit :max")
+	List<Task> findNewestFirstWithStatus(UUID userId, String status, int max);
+
+	@Transactional(readOnly = true)
 	@Query("select * from tasks where status = :status and created_at < :before order by created_at limit :max")
 	List<Task> findByStatusCreatedBefore(String status, Instant before, int max);
 

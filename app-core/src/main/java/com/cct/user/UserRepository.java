@@ -48,4 +48,17 @@ public interface UserRepository extends ListCrudRepository<User, UUID> {
 			where verification_hash = :tokenHash and verification_expires_at > :now""")
 	boolean completeVerification(String tokenHash, Instant now);
 
+	/**
+	 * The version login tokens of the account must carry; empty when the account is gone. A new
+	 * password moves it on ({@link #changePassword}).
+	 */
+	@Transactional(readOnly = true)
+	@Query("select token_version from users where id = :id")
+	Optional<Integer> findTokenVersion(UUID id);
+
+	/** Stores the new password's hash and refuses every login token issued before: the new version. */
+	@Transactional
+	@Query("update users set password_hash = :passwordHash, token_version = token_version + 1 where id = :id returning token_version")
+	Optional<Integer> changePassword(UUID id, String passwordHash);
+
 }

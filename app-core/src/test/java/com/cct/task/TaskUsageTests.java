@@ -45,6 +45,7 @@ import com.cct.format.Format;
 import com.cct.job.TaskJobs;
 import com.cct.storage.FileStorage;
 import com.cct.task.UsageLimitException.Limit;
+import com.cct.webhook.WebhookDispatch;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -122,7 +123,7 @@ class TaskUsageTests {
 	void theLifecycleAdmitsAndStoresInOneTransactionAndADuplicateKeyIsNotCounted() {
 		TaskLifecycle lifecycle = new TaskLifecycle(this.tasks, this.aggregates, mock(TaskStatusCache.class),
 				mock(TaskJobs.class), mock(FileStorage.class), new SimpleMeterRegistry(), this.clock, this.usage,
-				this.transactionManager);
+				this.transactionManager, mock(WebhookDispatch.class));
 		lifecycle.create(withKey("key-1"));
 
 		assertThatThrownBy(() -> lifecycle.create(withKey("key-1"))).isInstanceOf(DuplicateKeyException.class);

@@ -36,6 +36,11 @@ class AccountMails {
 		this.jobs.wakeWorkers();
 	}
 
+	/** The account is being deleted: its verification mail job (whose argument is its id) goes too. */
+	void forget(UUID userId) {
+		this.jobs.deleteJob(id("verify:" + userId));
+	}
+
 	void addressUsed(UUID userId) {
 		long period = this.clock.millis() / ADDRESS_USED_QUIET.toMillis();
 		this.scheduler.<VerificationJob>enqueue(id("address-used:" + userId + ":" + period),

@@ -83,6 +83,11 @@ class AccountService {
 		return this.users.completeVerification(VerificationTokens.hash(token.strip()), this.clock.instant());
 	}
 
+	/** The version a login token issued now carries (each password change moves it on). */
+	int tokenVersion(User user) {
+		return this.users.findTokenVersion(user.id()).orElse(0);
+	}
+
 	Optional<User> authenticate(String username, String password) {
 		Optional<User> user = this.users.findByUsernameIgnoreCase(username);
 		String hash = user.map(User::passwordHash).orElse(this.decoyHash);

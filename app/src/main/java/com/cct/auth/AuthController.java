@@ -83,7 +83,7 @@ class AuthController {
 			.orElseThrow(() -> Problems.problem(HttpStatus.UNAUTHORIZED, "bad-credentials", "Login failed",
 					"Unknown user or wrong password."));
 		this.limiter.succeeded(request.username(), client);
-		return TokenResponse.bearer(this.tokens.issue(user.id(), user.username()));
+		return TokenResponse.bearer(this.tokens.issue(user.id(), user.username(), this.accounts.tokenVersion(user)));
 	}
 
 }

@@ -30,7 +30,7 @@ import jakarta.servlet.http.HttpServletResponse;
 class SecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain api(HttpSecurity http, TokenService tokens, ObjectMapper json) throws Exception {
+	SecurityFilterChain api(HttpSecurity http, BearerAuthentication bearer, ObjectMapper json) throws Exception {
 		http.csrf(csrf -> csrf.disable())
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
@@ -46,7 +46,7 @@ class SecurityConfiguration {
 				.anyRequest().permitAll())
 			.exceptionHandling(errors -> errors
 				.authenticationEntryPoint((request, response, ex) -> unauthorized(response, json)))
-			.addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class);
+			.addFilterBefore(new BearerTokenFilter(bearer, json), AnonymousAuthenticationFilter.class);
 		return http.build();
 	}
 
@@ -57,7 +57,7 @@ class SecurityConfiguration {
 
 	private static void unauthorized(HttpServletResponse response, ObjectMapper json) throws IOException {
 		ProblemDetail body = Problems.body(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
-				"A valid bearer token is required. Log in at /api/auth/login.");
+				"A valid bearer token or API key is required. Log in at /api/auth/login.");
 		response.setStatus(HttpStatus.UNAUTHORIZED.value());
 		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

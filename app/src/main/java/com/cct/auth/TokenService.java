@@ -36,6 +36,9 @@ class TokenService {
 
 	static final int MIN_SECRET_BYTES = 32;
 
+	/** The claim naming the account's token version at issue time. */
+	static final String VERSION = "ver";
+
 	private final Algorithm algorithm;
 
 	private final JWTVerifier verifier;
@@ -60,22 +63,37 @@ class TokenService {
 	}
 
 	IssuedToken issue(UUID userId, String username) {
+		return issue(userId, username, 0);
+	}
+
+	/** {@code version} is the account's token version now: a later password change refuses the token. */
+	IssuedToken issue(UUID userId, String username, int version) {
 		Instant now = this.clock.instant();
 		String token = JWT.create()
 			.withIssuer(ISSUER)
 			.withSubject(userId.toString())
 			.withClaim("username", username)
+			.withClaim(VERSION, version)
 			.withIssuedAt(now)
 			.withExpiresAt(now.plus(this.ttl))
 			.sign(this.algorithm);
 		return new IssuedToken(token, this.ttl.toSeconds());
 	}
 
+	/** The token's user when its signature, issuer and expiry check out (its version is not judged here). */
 	Optional<AuthenticatedUser> verify(String token) {
+		return verified(token).map(Verified::user);
+	}
+
+	/**
+	 * The token's user and the token version it was issued under; tokens from before versions existed
+	 * count as version 0, the version every account started with.
+	 */
+	Optional<Verified> verified(String token) {
 		Verified known = this.verified.get(token);
 		if (known != null) {
 			if (this.clock.instant().isBefore(known.expiresAt())) {
-				return Optional.of(known.user());
+				return Optional.of(known);
 			}
 			this.verified.remove(token);
 		}
@@ -83,8 +101,10 @@ class TokenService {
 			DecodedJWT jwt = this.verifier.verify(token);
 			AuthenticatedUser user = new AuthenticatedUser(UUID.fromString(jwt.getSubject()),
 					jwt.getClaim("username").asString());
-			remember(token, new Verified(user, jwt.getExpiresAtAsInstant()));
-			return Optional.of(user);
+			Integer version = jwt.getClaim(VERSION).asInt();
+			Verified entry = new Verified(user, version == null ? 0 : version, jwt.getExpiresAtAsInstant());
+			remember(token, entry);
+			return Optional.of(entry);
 		}
 		catch (JWTVerificationException | IllegalArgumentException ex) {
 			return Optional.empty();
@@ -92,8 +112,9 @@ class TokenService {
 	}
 
 	/**
-	 * A token is a pure function of its bytes: once its signature checked out it stays valid until
-	 * it expires, so repeat requests (status polling) skip the HMAC and JSON parsing. Bounded.
+	 * A token's signature is a pure function of its bytes: once it checked out it stays good until the
+	 * token expires, so repeat requests (status polling) skip the HMAC and JSON parsing. Bounded. The
+	 * version is judged on every request against the account ({@link BearerAuthentication}).
 	 */
 	private void remember(String token, Verified entry) {
 		if (this.verified.size() >= VERIFIED_CACHE_SIZE) {
@@ -102,7 +123,7 @@ class TokenService {
 		this.verified.put(token, entry);
 	}
 
-	private record Verified(AuthenticatedUser user, Instant expiresAt) {
+	record Verified(AuthenticatedUser user, int version, Instant expiresAt) {
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package com.cct.task;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 
 import org.springframework.http.HttpHeaders;
@@ -79,18 +80,34 @@ class TaskController {
 	@Operation(summary = "List your tasks")
 	List<TaskResponse> list(@AuthenticationPrincipal AuthenticatedUser user,
 			@Parameter(description = "How many tasks at most (1-1000)") @RequestParam(defaultValue = "100") int max,
-			@Parameter(description = "0: oldest first, 1: newest first") @RequestParam(defaultValue = "0") int order) {
+			@Parameter(description = "0: oldest first, 1: newest first") @RequestParam(defaultValue = "0") int order,
+			@Parameter(description = "Only tasks in this status: uploaded, processing, processed, failed or cancelled") @RequestParam(required = false) String status) {
 		if (max < 1 || max > MAX_LIST) {
 			throw Problems.badRequest("invalid-max", "Invalid max", "'max' must be between 1 and " + MAX_LIST + ".");
 		}
 		if (order != 0 && order != 1) {
 			throw Problems.badRequest("invalid-order", "Invalid order", "'order' is 0 (oldest first) or 1 (newest first).");
 		}
-		return this.service.list(user.id(), max, order == 1).stream().map(TaskResponse::of).toList();
+		TaskStatus only = status(status);
+		List<Task> tasks = only == null ? this.service.list(user.id(), max, order == 1)
+				: this.service.list(user.id(), max, order == 1, only);
+		return tasks.stream().map(TaskResponse::of).toList();
+	}
+
+	private static TaskStatus status(String value) {
+		if (value == null) {
+			return null;
+		}
+		return Arrays.stream(TaskStatus.values())
+			.filter(status -> status.value().equals(value))
+			.findFirst()
+			.orElseThrow(() -> Problems.badRequest("invalid-status", "Invalid status",
+					"'status' is one of uploaded, processing, processed, failed or cancelled."));
 	}
 
 	@GetMapping("/{id}")
 	@Operation(summary = "One task, with live status and progress")
+	@ApiResponse(responseCode = "200", description = "The task")
 	@ApiResponse(responseCode = "404", description = "No such task, or not yours")
 	TaskResponse get(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id) {
 		return TaskResponse.of(this.service.get(user.id(), TaskIds.parse(id)));

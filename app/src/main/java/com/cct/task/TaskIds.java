@@ -11,6 +11,11 @@ public final class TaskIds {
 	}
 
 	public static UUID parse(String id) {
+		return parse(id, "No such task.");
+	}
+
+	/** The same rule for the ids of other resources (API keys, webhooks), with their own 404 detail. */
+	public static UUID parse(String id, String notFoundDetail) {
 		try {
 			UUID uuid = UUID.fromString(id);
 			if (!uuid.toString().equalsIgnoreCase(id)) {
@@ -19,7 +24,7 @@ public final class TaskIds {
 			return uuid;
 		}
 		catch (IllegalArgumentException ex) {
-			throw Problems.notFound("No such task.");
+			throw Problems.notFound(notFoundDetail);
 		}
 	}
 

@@ -43,7 +43,19 @@ public class TaskService {
 	}
 
 	List<Task> list(UUID userId, int max, boolean newestFirst) {
-		List<Task> rows = newestFirst ? this.tasks.findNewestFirst(userId, max) : this.tasks.findOldestFirst(userId, max);
+		return list(userId, max, newestFirst, null);
+	}
+
+	/** The same, only tasks in {@code status} when it is given. */
+	List<Task> list(UUID userId, int max, boolean newestFirst, TaskStatus status) {
+		List<Task> rows;
+		if (status == null) {
+			rows = newestFirst ? this.tasks.findNewestFirst(userId, max) : this.tasks.findOldestFirst(userId, max);
+		}
+		else {
+			rows = newestFirst ? this.tasks.findNewestFirstWithStatus(userId, status.value(), max)
+					: this.tasks.findOldestFirstWithStatus(userId, status.value(), max);
+		}
 		// running tasks move faster than the coarse progress PostgreSQL keeps
 		return rows.stream()
 			.map(row -> row.status() == TaskStatus.PROCESSING

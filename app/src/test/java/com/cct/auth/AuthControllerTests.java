@@ -160,7 +160,7 @@ class AuthControllerTests {
 		@Test
 		void theRightPasswordGivesABearerTokenAndClearsTheUsersCount() throws Exception {
 			given(accounts.authenticate("alice", PASSWORD)).willReturn(Optional.of(alice));
-			given(tokens.issue(alice.id(), "alice")).willReturn(new TokenService.IssuedToken("the.jwt.token", 3600));
+			given(tokens.issue(alice.id(), "alice", 0)).willReturn(new TokenService.IssuedToken("the.jwt.token", 3600));
 
 			mvc.perform(login("alice", PASSWORD))
 				.andExpect(status().isOk())

@@ -1,12 +1,20 @@
 package com.cct.auth;
 
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.mock.env.MockEnvironment;
+
+import com.cct.keys.ApiKeys;
+import com.cct.user.UserRepository;
 
 /**
  * The application's own security chain for {@code @WebMvcTest} slices, with a token service on a
@@ -21,6 +29,17 @@ public class WebSliceSecurity {
 	@Bean
 	TokenService tokenService() {
 		return new TokenService(new JwtSettings(SECRET, Duration.ofHours(1)), new MockEnvironment(), Clock.systemUTC());
+	}
+
+	/**
+	 * Bearer checks as in production, over a stand-in account store in which every account exists at
+	 * token version 0, and no API key is known.
+	 */
+	@Bean
+	BearerAuthentication bearerAuthentication(TokenService tokenService) {
+		UserRepository users = mock(UserRepository.class);
+		when(users.findTokenVersion(any())).thenReturn(Optional.of(0));
+		return new BearerAuthentication(tokenService, users, mock(ApiKeys.class));
 	}
 
 	@Bean

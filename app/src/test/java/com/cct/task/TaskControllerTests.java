@@ -102,6 +102,20 @@ class TaskControllerTests {
 		}
 
 		@Test
+		void statusFiltersTheListAndAnUnknownOneIsInvalidStatus() throws Exception {
+			given(service.list(alice.id(), 100, true, TaskStatus.PROCESSED)).willReturn(List.of(task));
+
+			mvc.perform(get("/api/tasks").param("status", "processed").param("order", "1")
+				.header(HttpHeaders.AUTHORIZATION, bearer)).andExpect(status().isOk())
+				.andExpect(jsonPath("$[0].id").value(task.id().toString()));
+			for (String status : List.of("done", "PROCESSED", "")) {
+				mvc.perform(get("/api/tasks").param("status", status).header(HttpHeaders.AUTHORIZATION, bearer))
+					.andExpect(status().isBadRequest())
+					.andExpect(jsonPath("$.type").value(PROBLEM + "invalid-status"));
+			}
+		}
+
+		@Test
 		void maxOutsideOneToAThousandIsInvalidMax() throws Exception {
 			for (String max : List.of("0", "1001", "-1")) {
 				mvc.perform(get("/api/tasks").param("max", max).header(HttpHeaders.AUTHORIZATION, bearer))

@@ -219,6 +219,33 @@ class PageBrowserTests {
 	// ---------------------------------------------------------------- steps
 
 	/** Signs a fresh user up and logs in through the forms, as a person would. */
+	@Test
+	void theApiKeysPanelCreatesShowsOnceListsAndRevokesAKey() {
+		signUpAndLogIn();
+		driver.findElement(By.cssSelector("#keys-panel summary")).click();
+		waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-empty")));
+		fill("key-name", "nightly script");
+		byId("key-submit").click();
+
+		WebElement secret = waitFor(Duration.ofSeconds(10))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#key-message .key-secret")));
+		String key = secret.getText();
+		assertThat(key).matches("cct_[0-9A-Za-z]{43}");
+		WebElement listed = waitFor(Duration.ofSeconds(10))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#key-list .key")));
+		assertThat(listed.getText()).contains("nightly script", key.substring(0, 12) + "…", "never used")
+			.doesNotContain(key);
+		assertThat(byId("keys-empty").isDisplayed()).isFalse();
+		Api api = stack.api();
+		assertThat(api.get("/api/tasks", key).status()).as("the key shown works").isEqualTo(200);
+
+		listed.findElement(By.tagName("button")).click();
+		waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-empty")));
+		assertThat(driver.findElements(By.cssSelector("#key-list .key"))).isEmpty();
+		assertThat(byId("key-message").getText()).contains("revoked");
+		assertThat(api.get("/api/tasks", key).status()).as("revoked").isEqualTo(401);
+	}
+
 	private String signUpAndLogIn() {
 		String name = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 		String password = "pw-" + UUID.randomUUID();

@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +49,8 @@ class AccessControlSystemTests extends OnSharedStack {
 
 	/** What a route acts on; the owner gets a fresh one where the call changes it. */
 	enum Subject {
-		NOTHING, NEW_ACCOUNT, CREDENTIALS, UPLOAD, FINISHED_TASK, DELETABLE_TASK, RUNNING_TASK, FAILED_TASK, RESULT_FILE
+		NOTHING, NEW_ACCOUNT, CREDENTIALS, UPLOAD, FINISHED_TASK, DELETABLE_TASK, RUNNING_TASK, FAILED_TASK, RESULT_FILE,
+		NEW_KEY, OWN_KEY, NEW_WEBHOOK, OWN_WEBHOOK, WRONG_PASSWORD
 	}
 
 	record Row(Subject subject, int[] statuses) {
@@ -68,6 +70,17 @@ class AccessControlSystemTests extends OnSharedStack {
 			"GET /api/auth/verify",            Subject.NOTHING,        400, 400, 400, 400, 400, 400, 400,
 			"GET /api/formats",                Subject.NOTHING,        200, 200, 200, 200, 200, 200, 200,
 			"GET /api/account",                Subject.NOTHING,        401, 401, 401, 401, 401, 200, 200,
+			// the owner's token must stay valid for the other rows: a wrong password here (403); the
+			// changes themselves are ApiClientSystemTests'
+			"POST /api/account/password",      Subject.WRONG_PASSWORD, 401, 401, 401, 401, 401, 403, 403,
+			"DELETE /api/account",             Subject.WRONG_PASSWORD, 401, 401, 401, 401, 401, 403, 403,
+			"GET /api/keys",                   Subject.NOTHING,        401, 401, 401, 401, 401, 200, 200,
+			"POST /api/keys",                  Subject.NEW_KEY,        401, 401, 401, 401, 401, 201, 201,
+			"DELETE /api/keys/{id}",           Subject.OWN_KEY,        401, 401, 401, 401, 401, 404, 204,
+			"GET /api/webhooks",               Subject.NOTHING,        401, 401, 401, 401, 401, 200, 200,
+			"POST /api/webhooks",              Subject.NEW_WEBHOOK,    401, 401, 401, 401, 401, 201, 201,
+			"DELETE /api/webhooks/{id}",       Subject.OWN_WEBHOOK,    401, 401, 401, 401, 401, 404, 204,
+			"GET /api/webhooks/{id}/deliveries", Subject.OWN_WEBHOOK,  401, 401, 401, 401, 401, 404, 200,
 			"GET /api/tasks",                  Subject.NOTHING,        401, 401, 401, 401, 401, 200, 200,
 			"POST /api/tasks",                 Subject.UPLOAD,         401, 401, 401, 401, 401, 201, 201,
 			"GET /api/tasks/{id}",             Subject.FINISHED_TASK,  401, 401, 401, 401, 401, 404, 200,
@@ -218,6 +231,8 @@ class AccessControlSystemTests extends OnSharedStack {
 				yield created;
 			}
 			case FAILED_TASK -> failedTask();
+			case OWN_KEY -> api.postJson("/api/keys", Map.of("name", "acl"), owner.token()).json();
+			case OWN_WEBHOOK -> webhook(owner.token()).json();
 			default -> finished;
 		};
 	}
@@ -249,7 +264,9 @@ class AccessControlSystemTests extends OnSharedStack {
 	// --- requests
 
 	static String resolve(String template, JsonNode task) {
-		return template.replace("{id}", task.get("id").asText()).replace("{name}", task.get("processedFile").asText());
+		String path = template.replace("{id}", task.get("id").asText());
+		// keys and webhooks have an id and no file
+		return path.contains("{name}") ? path.replace("{name}", task.get("processedFile").asText()) : path;
 	}
 
 	static Api.Response call(String method, String path, Subject subject, String token) {
@@ -266,8 +283,35 @@ class AccessControlSystemTests extends OnSharedStack {
 				yield api.postJson(path, Map.of("username", name, "password", "correct-horse-9"), token);
 			}
 			case UPLOAD -> api.upload(token, wav, "mp3");
+			case NEW_KEY -> api.postJson(path, Map.of("name", "acl"), token);
+			case NEW_WEBHOOK -> {
+				Api.Response created = webhook(token);
+				if (created.status() == 201) {
+					api.delete("/api/webhooks/" + created.json().get("id").asText(), token);
+				}
+				yield created;
+			}
+			case WRONG_PASSWORD -> api.send(request(path, token).method(method, HttpRequest.BodyPublishers
+				.ofString("{\"password\":\"not-it-0\",\"oldPassword\":\"not-it-0\",\"newPassword\":\"another-horse-7\"}"))
+				.header("Content-Type", "application/json")
+				.build());
 			default -> api.send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()).build());
 		};
+	}
+
+	/**
+	 * A webhook to a public address literal (the shared stack refuses private ones), told of cancels
+	 * only, so the few tasks the owner cancels here cost the worker a delivery attempt or two at most.
+	 */
+	static Api.Response webhook(String token) {
+		return api.postJson("/api/webhooks", Map.of("url", "https://93.184.215.14/acl", "events", List.of("task.cancelled")),
+				token);
+	}
+
+	@AfterAll
+	static void removeWebhooks() {
+		api.get("/api/webhooks", owner.token()).json()
+			.forEach(webhook -> api.delete("/api/webhooks/" + webhook.get("id").asText(), owner.token()));
 	}
 
 	static HttpRequest.Builder request(String path, String token) {

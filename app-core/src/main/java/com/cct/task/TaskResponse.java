@@ -9,7 +9,7 @@ public record TaskResponse(UUID id, String fileName, String originalFormat, Stri
 		Instant startedAt, Instant finishedAt, String error, String originalFile, String processedFile,
 		Links links) {
 
-	record Links(String self, String original, String processed, String events) {
+	public record Links(String self, String original, String processed, String events) {
 	}
 
 	public static TaskResponse of(Task task) {
