@@ -14,7 +14,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.cct.job.TaskJobs;
-import com.cct.storage.FileStorage;
+import com.cct.storage.TaskFiles;
 import com.cct.system.Texts;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,7 +45,7 @@ public class TaskLifecycle {
 
 	private final TaskJobs jobs;
 
-	private final FileStorage storage;
+	private final TaskFiles storage;
 
 	private final MeterRegistry meters;
 
@@ -56,7 +56,7 @@ public class TaskLifecycle {
 	private final TransactionTemplate transactions;
 
 	TaskLifecycle(TaskRepository tasks, JdbcAggregateTemplate jdbc, TaskStatusCache cache, TaskJobs jobs,
-			FileStorage storage, MeterRegistry meters, Clock clock, TaskUsage usage,
+			TaskFiles storage, MeterRegistry meters, Clock clock, TaskUsage usage,
 			PlatformTransactionManager transactions) {
 		this.usage = usage;
 		this.transactions = new TransactionTemplate(transactions);
@@ -179,7 +179,7 @@ public class TaskLifecycle {
 	}
 
 	/**
-	 * Deletes the task with everything it has: its job, its row, its snapshot and its folder. False
+	 * Deletes the task with everything it has: its job, its row, its snapshot and its files. False
 	 * (and nothing deleted) while it is processing.
 	 */
 	public boolean delete(Task task) {
@@ -191,7 +191,7 @@ public class TaskLifecycle {
 			return false;
 		}
 		this.cache.evict(task.id());
-		this.storage.deleteTaskFolder(task);
+		this.storage.deleteTask(task);
 		return true;
 	}
 

@@ -3,8 +3,6 @@ package com.cct.upload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,6 +14,7 @@ import org.springframework.stereotype.Service;
 import com.cct.auth.AuthenticatedUser;
 import com.cct.format.Format;
 import com.cct.storage.FileStorage;
+import com.cct.storage.TaskFiles;
 import com.cct.task.Task;
 import com.cct.task.TaskLifecycle;
 import com.cct.task.LimitProblems;
@@ -37,7 +36,7 @@ public class TaskUploads {
 
 	private final UserRepository users;
 
-	private final FileStorage storage;
+	private final TaskFiles storage;
 
 	private final UploadValidator validator;
 
@@ -47,7 +46,7 @@ public class TaskUploads {
 
 	private final Clock clock;
 
-	TaskUploads(TaskRepository tasks, UserRepository users, FileStorage storage, UploadValidator validator,
+	TaskUploads(TaskRepository tasks, UserRepository users, TaskFiles storage, UploadValidator validator,
 			ContentInspector inspector, TaskLifecycle lifecycle, Clock clock) {
 		this.tasks = tasks;
 		this.users = users;
@@ -88,15 +87,15 @@ public class TaskUploads {
 		}
 		catch (DuplicateKeyException ex) {
 			// the same key raced in from a parallel retry: that one won, ours is dropped
-			this.storage.deleteTaskFolder(task);
+			this.storage.deleteTask(task);
 			return new Outcome(this.tasks.findByUserIdAndIdempotencyKey(user.id(), key).orElseThrow(() -> ex), true);
 		}
 		catch (UsageLimitException ex) {
-			this.storage.deleteTaskFolder(task);
+			this.storage.deleteTask(task);
 			throw LimitProblems.of(ex, false);
 		}
 		catch (RuntimeException ex) {
-			this.storage.deleteTaskFolder(task);
+			this.storage.deleteTask(task);
 			throw ex;
 		}
 	}
@@ -111,18 +110,10 @@ public class TaskUploads {
 	}
 
 	private void store(ValidatedUpload upload, Task task) {
-		Path target = this.storage.original(task);
-		try {
-			this.storage.createFolder(task);
-			// Tomcat spooled the part to disk already; transferTo(File) lets it rename that file into
-			// place (same file system), where transferTo(Path) would copy every byte again
-			upload.file().transferTo(target.toFile());
-			if (!Files.isRegularFile(target)) {
-				throw new IOException("upload not stored");
-			}
+		try (InputStream content = upload.file().getInputStream()) {
+			this.storage.storeOriginal(task, content);
 		}
 		catch (IOException ex) {
-			this.storage.deleteTaskFolder(task);
 			throw new UncheckedIOException(ex);
 		}
 	}

@@ -18,14 +18,12 @@ import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
-import com.cct.storage.FileStorage;
-
 /**
  * Refuses to start outside the local profile with a weak dashboard password (the JWT secret's length
  * is checked where it is used) or with a JWT secret or dashboard password copied from a file this
  * project ships (compose.yaml's old defaults, the local profile's password, the README's
- * placeholders): anyone who reads the repository knows those. Also prepares the upload spool folder beside the task folders so a
- * finished upload moves into place by a rename.
+ * placeholders): anyone who reads the repository knows those. Also prepares the upload spool folder
+ * (the storage itself is checked where it is built, in app-core's StorageConfiguration).
  */
 @Component
 class StartupChecks implements InitializingBean {
@@ -44,16 +42,12 @@ class StartupChecks implements InitializingBean {
 
 	private final Environment environment;
 
-	private final FileStorage storage;
-
 	private final JobRunrProperties jobRunr;
 
 	private final MultipartProperties multipart;
 
-	StartupChecks(Environment environment, FileStorage storage, JobRunrProperties jobRunr,
-			MultipartProperties multipart) {
+	StartupChecks(Environment environment, JobRunrProperties jobRunr, MultipartProperties multipart) {
 		this.environment = environment;
-		this.storage = storage;
 		this.jobRunr = jobRunr;
 		this.multipart = multipart;
 	}
@@ -74,13 +68,12 @@ class StartupChecks implements InitializingBean {
 			log.warn("The JobRunr dashboard password is weak; set CCT_DASHBOARD_PASSWORD (local profile only)");
 		}
 		try {
-			Files.createDirectories(this.storage.root());
 			if (StringUtils.hasText(this.multipart.getLocation())) {
 				Files.createDirectories(Path.of(this.multipart.getLocation()));
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create the storage folder " + this.storage.root(), ex);
+			throw new UncheckedIOException("Cannot create the upload spool folder " + this.multipart.getLocation(), ex);
 		}
 	}
 

@@ -17,8 +17,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.env.MockEnvironment;
 
-import com.cct.storage.FileStorage;
-import com.cct.storage.StorageSettings;
 
 @ExtendWith(OutputCaptureExtension.class)
 class StartupChecksTests {
@@ -81,8 +79,7 @@ class StartupChecksTests {
 		MockEnvironment environment = profile("prod");
 		environment.setProperty("cct.jwt.secret", published);
 
-		assertThatThrownBy(() -> new StartupChecks(environment, new FileStorage(new StorageSettings(this.folder)),
-				dashboard(STRONG), this.multipart)
+		assertThatThrownBy(() -> new StartupChecks(environment, dashboard(STRONG), this.multipart)
 			.afterPropertiesSet()).isInstanceOf(IllegalStateException.class).hasMessageContaining("CCT_JWT_SECRET");
 	}
 
@@ -91,8 +88,7 @@ class StartupChecksTests {
 		MockEnvironment environment = profile("local");
 		environment.setProperty("cct.jwt.secret", "dev-only-jwt-secret-change-me-0123456789abcdef");
 
-		assertThatNoException().isThrownBy(() -> new StartupChecks(environment,
-				new FileStorage(new StorageSettings(this.folder)), dashboard("local-admin"), this.multipart)
+		assertThatNoException().isThrownBy(() -> new StartupChecks(environment, dashboard("local-admin"), this.multipart)
 			.afterPropertiesSet());
 	}
 
@@ -110,34 +106,24 @@ class StartupChecksTests {
 	}
 
 	@Test
-	void createsTheStorageRootAndTheUploadSpoolFolder() {
-		Path root = this.folder.resolve("data/nested");
+	void createsTheUploadSpoolFolder() {
 		Path spool = this.folder.resolve("data/.incoming");
 		this.multipart.setLocation(spool.toString());
 
-		new StartupChecks(profile("prod"), new FileStorage(new StorageSettings(root)), dashboard(STRONG),
-				this.multipart)
-			.afterPropertiesSet();
+		new StartupChecks(profile("prod"), dashboard(STRONG), this.multipart).afterPropertiesSet();
 
-		assertThat(root).isDirectory();
 		assertThat(spool).isDirectory();
 	}
 
 	@Test
-	void withoutASpoolLocationOnlyTheStorageRootIsCreated() {
-		Path root = this.folder.resolve("root");
+	void withoutASpoolLocationNothingIsCreated() {
+		new StartupChecks(profile("prod"), dashboard(STRONG), this.multipart).afterPropertiesSet();
 
-		new StartupChecks(profile("prod"), new FileStorage(new StorageSettings(root)), dashboard(STRONG),
-				this.multipart)
-			.afterPropertiesSet();
-
-		assertThat(root).isDirectory();
-		assertThat(this.folder.toFile().list()).containsExactly("root");
+		assertThat(this.folder.toFile().list()).isEmpty();
 	}
 
 	private StartupChecks checks(String profile, String password) {
-		return new StartupChecks(profile(profile), new FileStorage(new StorageSettings(this.folder.resolve("data"))),
-				dashboard(password), this.multipart);
+		return new StartupChecks(profile(profile), dashboard(password), this.multipart);
 	}
 
 	private static MockEnvironment profile(String name) {
