@@ -3,6 +3,7 @@ package com.cct.storage;
 import java.nio.file.Path;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -19,6 +20,11 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("cct.storage")
 public record StorageSettings(@DefaultValue("folder") Backend backend, @DefaultValue("./data") Path root,
 		@DefaultValue("./scratch") Path scratch, @DefaultValue S3 s3) {
+
+	/** The one Spring binds (a record with a second constructor must name it). */
+	@ConstructorBinding
+	public StorageSettings {
+	}
 
 	/** The folder backend at {@code root}: what most tests need. */
 	public StorageSettings(Path root) {

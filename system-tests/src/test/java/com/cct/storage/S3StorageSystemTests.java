@@ -120,14 +120,21 @@ class S3StorageSystemTests {
 		}
 	}
 
+	/** {@code {userId}/{taskId}/}, the prefix of the task's objects (read while the task exists). */
+	static String prefix(Converted done) throws Exception {
+		String key = stack.objects(done.id()).get(0);
+		return key.substring(0, key.lastIndexOf('/') + 1);
+	}
+
 	@Test
 	void deletingATaskDeletesItsObjects() throws Exception {
 		Converted done = converted("deleted");
-		assertThat(stack.objects(done.id())).hasSize(2);
+		String prefix = prefix(done);
+		assertThat(stack.s3().keys(prefix)).hasSize(2);
 
 		assertThat(api.delete("/api/tasks/" + done.id(), done.user().token()).status()).isEqualTo(204);
 
-		assertThat(stack.objects(done.id())).isEmpty();
+		assertThat(stack.s3().keys(prefix)).isEmpty();
 		assertThat(api.get("/api/files/" + done.task().get("processedFile").asText(), done.user().token()).status())
 			.isEqualTo(404);
 	}
@@ -135,14 +142,16 @@ class S3StorageSystemTests {
 	@Test
 	void retentionDeletesTheObjectsOfOldTasks() throws Exception {
 		Converted done = converted("old");
-		assertThat(stack.objects(done.id())).hasSize(2);
+		String prefix = prefix(done);
+		assertThat(stack.s3().keys(prefix)).hasSize(2);
 
 		triggerRecurringJob("task-retention");
 
-		await("retention deleted the task").atMost(Duration.ofSeconds(60))
+		// the row goes first, then the objects
+		await("retention deleted the task and its objects").atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(250))
-			.until(() -> api.get("/api/tasks/" + done.id(), done.user().token()).status() == 404);
-		assertThat(stack.objects(done.id())).isEmpty();
+			.until(() -> api.get("/api/tasks/" + done.id(), done.user().token()).status() == 404
+					&& stack.s3().keys(prefix).isEmpty());
 	}
 
 	@Test
@@ -153,7 +162,7 @@ class S3StorageSystemTests {
 		try {
 			assertThatThrownBy(() -> worker.awaitHealthy(Duration.ofSeconds(120))).hasMessageContaining("exited");
 			assertThat(Files.readString(Path.of("target", "logs", stack.database + "-nobucket.log")))
-				.contains("no-such-bucket does not exist")
+				.contains("The bucket no-such-bucket at " + stack.s3().endpoint() + " does not exist")
 				.contains("CCT_S3_BUCKET");
 		}
 		finally {
