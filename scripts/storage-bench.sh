@@ -46,16 +46,17 @@ PROPS
   fi
   port=$(free_port); mport=$(free_port); dport=$(free_port)
   env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/cct_sbench CCT_STORAGE_ROOT="$WORK/$backend-data" \
-    SERVER_PORT=$port MANAGEMENT_SERVER_PORT=$mport JOBRUNR_DASHBOARD_PORT=$dport CCT_MAX_UPLOAD_SIZE=1GB \
+    SERVER_PORT=$port MANAGEMENT_SERVER_PORT=$mport JOBRUNR_DASHBOARD_PORT=$dport CCT_MAX_UPLOAD_SIZE=1GB CCT_SIGNUP_LIMIT_PER_IP=1000000 \
     "${env_s3[@]}" java -Xmx256m -XX:+UseSerialGC -jar app/target/app.jar > "$WORK/web-$backend.log" 2>&1 &
   web=$!
   PIDS+=($web)
   await_up "http://127.0.0.1:$mport/actuator/health"
   B=http://127.0.0.1:$port
-  curl -s -XPOST "$B/api/auth/signup" -H 'Content-Type: application/json' \
-    -d '{"username":"bench","email":"bench@example.com","password1":"correct-horse-9","password2":"correct-horse-9"}' >/dev/null
-  token=$(curl -s -XPOST "$B/api/auth/login" -H 'Content-Type: application/json' \
-    -d '{"username":"bench","password":"correct-horse-9"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])')
+  curl -s -w "signup %{http_code}\n" -XPOST "$B/api/auth/signup" -H 'Content-Type: application/json' \
+    -d '{"username":"bench'$$'","email":"bench'$$'@example.com","password1":"correct-horse-9","password2":"correct-horse-9"}' >&2
+  login=$(curl -s -XPOST "$B/api/auth/login" -H 'Content-Type: application/json' \
+    -d '{"username":"bench'$$'","password":"correct-horse-9"}')
+  token=$(python3 -c 'import sys,json; print(json.loads(sys.argv[1])["token"])' "$login") || { echo "login failed: $login" >&2; exit 1; }
   up=$(curl -s -o "$WORK/task.json" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $token" \
     -F fileName=@"$WORK/upload.bin" -F newFormat=zip "$B/api/tasks")
   [[ ${up%% *} == 201 ]] || { echo "upload failed: $up $(cat "$WORK/task.json")" >&2; exit 1; }

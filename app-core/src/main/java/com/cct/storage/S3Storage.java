@@ -38,6 +38,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -224,7 +225,18 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 
 	@Override
 	public long storeOriginal(Task task, InputStream content) throws IOException {
-		return upload(originalKey(task), content);
+		try {
+			return upload(originalKey(task), content);
+		}
+		catch (SdkException ex) {
+			throw unavailable(ex);
+		}
+	}
+
+	/** A server error or no answer: worth retrying, unlike a refusal (4xx), which is a bug or a misconfiguration. */
+	private RuntimeException unavailable(SdkException ex) {
+		boolean retryable = !(ex instanceof S3Exception s3) || s3.statusCode() >= 500;
+		return retryable ? new StorageUnavailableException("The " + this.where + " is unavailable", ex) : ex;
 	}
 
 	/** Streams into the object through one buffer: a single PUT when it fits one part, else a multipart upload. */
@@ -363,7 +375,10 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 			if (ex.statusCode() == 404) {
 				return Optional.empty();
 			}
-			throw ex;
+			throw unavailable(ex);
+		}
+		catch (SdkException ex) {
+			throw unavailable(ex);
 		}
 	}
 

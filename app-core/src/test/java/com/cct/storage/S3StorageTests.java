@@ -308,6 +308,20 @@ class S3StorageTests {
 	}
 
 	@Test
+	void aServerThatDoesNotAnswerIsUnavailableNotAnError() throws IOException {
+		StorageSettings settings = settings(server.bucket, S3Server.SECRET_KEY);
+		StorageSettings away = new StorageSettings(settings.backend(), settings.root(), this.scratch,
+				new StorageSettings.S3("http://127.0.0.1:9", S3Server.REGION, server.bucket, S3Server.ACCESS_KEY,
+						S3Server.SECRET_KEY, true, DataSize.ofMegabytes(8)));
+		try (S3Storage storage = S3Storage.connect(away)) {
+			Task task = task();
+			assertThatThrownBy(() -> storage.storeOriginal(task, new ByteArrayInputStream(random(10))))
+				.isInstanceOf(StorageUnavailableException.class);
+			assertThatThrownBy(() -> storage.openResult(task)).isInstanceOf(StorageUnavailableException.class);
+		}
+	}
+
+	@Test
 	void aBucketIsRequired() {
 		assertThatThrownBy(() -> S3Storage.connect(settings("", S3Server.SECRET_KEY)))
 			.isInstanceOf(IllegalStateException.class)
