@@ -155,6 +155,44 @@ class S3StorageSystemTests {
 	}
 
 	@Test
+	void withASecondWorkerOnAScratchFolderOfItsOwnEveryKindOfConversionWorks() throws Exception {
+		int port = Ports.free();
+		ServiceProcess second = stack.startWorker(stack.database + "-second", port).awaitHealthy(Duration.ofSeconds(120));
+		try {
+			Api.User user = api.newUser();
+			Path zip = media.resolve("notes.zip");
+			try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+				out.putNextEntry(new java.util.zip.ZipEntry("notes.txt"));
+				out.write("the same line\n".repeat(10_000).getBytes(StandardCharsets.UTF_8));
+				out.closeEntry();
+			}
+			Map<Path, String> uploads = Map.of(Media.audio(media, "a.wav", 2), "ogg", Media.image(media, "i.png"),
+					"jpg", zip, "tar.gz", Media.audio(media, "b.wav", 2), "zip", Media.video(media, "v.mp4", 2),
+					"webm");
+			for (Map.Entry<Path, String> upload : uploads.entrySet()) {
+				Api.Response created = api.upload(user.token(), upload.getKey(), upload.getValue());
+				assertThat(created.status()).as(created.text()).isEqualTo(201);
+				String id = created.json().get("id").asText();
+				JsonNode task = Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(120));
+				assertThat(task.get("status").asText()).as(task.toString()).isEqualTo("processed");
+				Api.Response result = api.get("/api/files/" + task.get("processedFile").asText(), user.token());
+				assertThat(result.status()).isEqualTo(200);
+				assertThat(result.bytes().length).isEqualTo(task.get("processedSizeBytes").asLong()).isPositive();
+			}
+		}
+		finally {
+			second.stop(Duration.ofSeconds(70));
+		}
+		assertThat(stack.storage.resolve("worker-" + port).resolve("scratch"))
+			.as("its own scratch folder, empty between conversions")
+			.isDirectory();
+		try (var files = Files.walk(stack.storage.resolve("worker-" + port))) {
+			assertThat(files.filter(Files::isRegularFile).map(Path::getFileName).map(Path::toString))
+				.containsExactly(".lock");
+		}
+	}
+
+	@Test
 	void aWorkerWhoseBucketIsMissingRefusesToStartAndSaysWhy() throws Exception {
 		int port = Ports.free();
 		ServiceProcess worker = stack.startWorker(stack.database + "-nobucket", port,
