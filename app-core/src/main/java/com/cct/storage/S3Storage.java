@@ -1,23 +1,13 @@
 package com.cct.storage;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,12 +29,10 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -53,9 +41,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The bucket backend (AWS S3, Google Cloud Storage's XML API, MinIO, Ceph...): objects
  * {@code {userId}/{taskId}/{storedName}}, the same layout as the folder backend's. Uploads stream
- * through part-sized buffers ({@link PartBuffers}) into multipart uploads, aborted on any failure;
+ * through part-sized buffers into multipart uploads ({@link S3Uploads}), aborted on any failure;
  * an object appears whole when its upload completes, so there are no temporaries in the bucket. A
- * worker copies the original into its own scratch folder ({@code CCT_SCRATCH_DIR/<taskId>/}),
+ * worker copies the original into its own {@link ScratchFolder} ({@code CCT_SCRATCH_DIR/<taskId>/}),
  * converts there, uploads the result and removes the folder. Downloads stream from the bucket
  * through the web process (see {@link S3ObjectResource}).
  */
@@ -63,35 +51,22 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
 
-	/** S3's smallest part (but the last), and its most parts per upload. */
-	static final long MIN_PART = 5L * 1024 * 1024;
-
-	static final int MAX_PARTS = 10_000;
-
-	private static final String LOCK_FILE = ".lock";
-
-	private static final String OCTETS = "application/octet-stream";
-
 	private final S3Client client;
 
 	private final String bucket;
 
 	private final String where;
 
-	private final Path scratch;
+	private final ScratchFolder scratch;
 
-	private final PartBuffers buffers;
-
-	private FileChannel scratchChannel;
-
-	private FileLock scratchLock;
+	private final S3Uploads uploads;
 
 	S3Storage(S3Client client, String bucket, String where, Path scratch, PartBuffers buffers) {
 		this.client = client;
 		this.bucket = bucket;
 		this.where = where;
-		this.scratch = scratch.toAbsolutePath().normalize();
-		this.buffers = buffers;
+		this.scratch = new ScratchFolder(scratch);
+		this.uploads = new S3Uploads(client, bucket, buffers);
 	}
 
 	/** The backend as configured by the {@code CCT_S3_*} variables; {@link #checkReady()} tells whether it works. */
@@ -101,7 +76,7 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 			throw new IllegalStateException("CCT_S3_BUCKET must name an existing bucket when CCT_STORAGE_BACKEND=s3");
 		}
 		long partSize = s3.partSize().toBytes();
-		if (partSize < MIN_PART || partSize > Integer.MAX_VALUE / 2) {
+		if (partSize < S3Uploads.MIN_PART || partSize > Integer.MAX_VALUE / 2) {
 			throw new IllegalStateException("The multipart part size must be between 5MB and 1GB, not " + s3.partSize());
 		}
 		String where = "bucket " + s3.bucket() + (StringUtils.hasText(s3.endpoint()) ? " at " + s3.endpoint() : "");
@@ -171,40 +146,8 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 	}
 
 	@Override
-	public synchronized void claimScratch() {
-		if (this.scratchLock != null) {
-			return;
-		}
-		try {
-			Files.createDirectories(this.scratch);
-			FileChannel channel = FileChannel.open(this.scratch.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-					StandardOpenOption.WRITE);
-			FileLock lock;
-			try {
-				lock = channel.tryLock();
-			}
-			catch (OverlappingFileLockException ex) {
-				lock = null;
-			}
-			if (lock == null) {
-				channel.close();
-				throw new IllegalStateException("The scratch folder " + this.scratch + " is used by another running "
-						+ "worker: give each worker a CCT_SCRATCH_DIR of its own");
-			}
-			this.scratchChannel = channel;
-			this.scratchLock = lock;
-			// ours now: whatever is there was left by a worker that died
-			try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(this.scratch,
-					entry -> !entry.getFileName().toString().equals(LOCK_FILE))) {
-				for (Path leftover : leftovers) {
-					FileSystemUtils.deleteRecursively(leftover);
-				}
-			}
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Cannot use the scratch folder " + this.scratch
-					+ "; set CCT_SCRATCH_DIR to a writable local folder", ex);
-		}
+	public void claimScratch() {
+		this.scratch.claim();
 	}
 
 	static String key(UUID userId, UUID taskId, String name) {
@@ -226,7 +169,7 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 	@Override
 	public long storeOriginal(Task task, InputStream content) throws IOException {
 		try {
-			return upload(originalKey(task), content);
+			return this.uploads.upload(originalKey(task), content);
 		}
 		catch (SdkException ex) {
 			throw unavailable(ex);
@@ -237,122 +180,6 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 	private RuntimeException unavailable(SdkException ex) {
 		boolean retryable = !(ex instanceof S3Exception s3) || s3.statusCode() >= 500;
 		return retryable ? new StorageUnavailableException("The " + this.where + " is unavailable", ex) : ex;
-	}
-
-	/** Streams into the object through one buffer: a single PUT when it fits one part, else a multipart upload. */
-	long upload(String key, InputStream content) throws IOException {
-		byte[] buffer = this.buffers.take();
-		try {
-			int filled = content.readNBytes(buffer, 0, buffer.length);
-			if (filled < buffer.length) {
-				this.client.putObject(request -> request.bucket(this.bucket).key(key), bytes(buffer, filled));
-				return filled;
-			}
-			StreamParts parts = new StreamParts(content, buffer, filled);
-			multipart(key, parts);
-			return parts.total;
-		}
-		finally {
-			this.buffers.give(buffer);
-		}
-	}
-
-	/** Uploads a local file, in parts read from the file itself (nothing of it in memory). */
-	long upload(String key, Path file) throws IOException {
-		long size = Files.size(file);
-		if (size <= this.buffers.size()) {
-			this.client.putObject(request -> request.bucket(this.bucket).key(key), RequestBody.fromFile(file));
-			return size;
-		}
-		long partSize = Math.max(this.buffers.size(), (size + MAX_PARTS - 1) / MAX_PARTS);
-		long[] offset = { 0 };
-		multipart(key, () -> {
-			long start = offset[0];
-			if (start >= size) {
-				return null;
-			}
-			long length = Math.min(partSize, size - start);
-			offset[0] += length;
-			return RequestBody.fromContentProvider(() -> FileSlice.open(file, start, length), length, OCTETS);
-		});
-		return size;
-	}
-
-	private static RequestBody bytes(byte[] buffer, int length) {
-		// a provider, not fromBytes, which would copy the part; the SDK may read it twice (signing, retries)
-		return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length, OCTETS);
-	}
-
-	/** The parts of one upload, asked for one after the other once the previous one was sent. */
-	private interface Parts {
-
-		/** The next part's body, or null after the last one. */
-		RequestBody next() throws IOException;
-
-	}
-
-	/** A stream's parts, each read into the same buffer once the previous part has been sent. */
-	private static final class StreamParts implements Parts {
-
-		private final InputStream content;
-
-		private final byte[] buffer;
-
-		private int pending;
-
-		long total;
-
-		StreamParts(InputStream content, byte[] buffer, int filled) {
-			this.content = content;
-			this.buffer = buffer;
-			this.pending = filled;
-		}
-
-		@Override
-		public RequestBody next() throws IOException {
-			int length = (this.pending >= 0) ? this.pending : this.content.readNBytes(this.buffer, 0, this.buffer.length);
-			this.pending = -1;
-			if (length == 0) {
-				return null;
-			}
-			this.total += length;
-			return bytes(this.buffer, length);
-		}
-
-	}
-
-	private void multipart(String key, Parts parts) throws IOException {
-		String uploadId = this.client.createMultipartUpload(request -> request.bucket(this.bucket).key(key))
-			.uploadId();
-		try {
-			List<CompletedPart> done = new ArrayList<>();
-			for (RequestBody body = parts.next(); body != null; body = parts.next()) {
-				int number = done.size() + 1;
-				String etag = this.client
-					.uploadPart(request -> request.bucket(this.bucket).key(key).uploadId(uploadId).partNumber(number),
-							body)
-					.eTag();
-				done.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-			}
-			this.client.completeMultipartUpload(request -> request.bucket(this.bucket)
-				.key(key)
-				.uploadId(uploadId)
-				.multipartUpload(upload -> upload.parts(done)));
-		}
-		catch (IOException | RuntimeException | Error ex) {
-			abort(key, uploadId, ex);
-			throw ex;
-		}
-	}
-
-	private void abort(String key, String uploadId, Throwable cause) {
-		try {
-			this.client.abortMultipartUpload(request -> request.bucket(this.bucket).key(key).uploadId(uploadId));
-		}
-		catch (RuntimeException ex) {
-			// the orphan sweep aborts it later
-			cause.addSuppressed(ex);
-		}
 	}
 
 	@Override
@@ -384,11 +211,7 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 
 	@Override
 	public Workspace workspace(Task task) throws IOException {
-		claimScratch();
-		Path folder = this.scratch.resolve(task.id().toString());
-		FileSystemUtils.deleteRecursively(folder);
-		Files.createDirectories(folder);
-		return new ScratchWorkspace(task, folder);
+		return new ScratchWorkspace(task, this.scratch.fresh(task.id()));
 	}
 
 	/** A worker's local copy of one task: the original downloaded once, the result uploaded. */
@@ -437,7 +260,7 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 
 		@Override
 		public long publish(Path temp) throws IOException {
-			return upload(resultKey(this.task), temp);
+			return S3Storage.this.uploads.upload(resultKey(this.task), temp);
 		}
 
 		@Override
@@ -510,11 +333,9 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 	}
 
 	@Override
-	public synchronized void close() throws IOException {
+	public void close() throws IOException {
 		this.client.close();
-		if (this.scratchChannel != null) {
-			this.scratchChannel.close();
-		}
+		this.scratch.close();
 	}
 
 }

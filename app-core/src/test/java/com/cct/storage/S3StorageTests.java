@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** The bucket backend against a real S3 server (S3Proxy), with parts of S3's smallest size, 5 MB. */
 class S3StorageTests {
 
-	static final int PART = (int) S3Storage.MIN_PART;
+	static final int PART = (int) S3Uploads.MIN_PART;
 
 	@TempDir
 	static Path serverFolder;
