@@ -14,7 +14,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.cct.job.TaskJobs;
-import com.cct.storage.FileStorage;
+import com.cct.storage.TaskFiles;
 import com.cct.system.Texts;
 import com.cct.webhook.WebhookDispatch;
 
@@ -46,7 +46,7 @@ public class TaskLifecycle {
 
 	private final TaskJobs jobs;
 
-	private final FileStorage storage;
+	private final TaskFiles storage;
 
 	private final MeterRegistry meters;
 
@@ -59,7 +59,7 @@ public class TaskLifecycle {
 	private final WebhookDispatch webhooks;
 
 	TaskLifecycle(TaskRepository tasks, JdbcAggregateTemplate jdbc, TaskStatusCache cache, TaskJobs jobs,
-			FileStorage storage, MeterRegistry meters, Clock clock, TaskUsage usage,
+			TaskFiles storage, MeterRegistry meters, Clock clock, TaskUsage usage,
 			PlatformTransactionManager transactions, WebhookDispatch webhooks) {
 		this.webhooks = webhooks;
 		this.usage = usage;
@@ -183,7 +183,7 @@ public class TaskLifecycle {
 	}
 
 	/**
-	 * Deletes the task with everything it has: its job, its row, its snapshot and its folder. False
+	 * Deletes the task with everything it has: its job, its row, its snapshot and its files. False
 	 * (and nothing deleted) while it is processing.
 	 */
 	public boolean delete(Task task) {
@@ -195,7 +195,7 @@ public class TaskLifecycle {
 			return false;
 		}
 		this.cache.evict(task.id());
-		this.storage.deleteTaskFolder(task);
+		this.storage.deleteTask(task);
 		return true;
 	}
 

@@ -213,7 +213,7 @@ class FileStorageTests {
 			Files.writeString(storage.original(task), "original");
 			storage.newTempFolder(task);
 
-			storage.deleteTaskFolder(task);
+			storage.deleteTask(task);
 
 			assertThat(storage.taskFolder(task)).doesNotExist();
 			assertThat(root.resolve(task.userId().toString())).doesNotExist();
@@ -229,7 +229,7 @@ class FileStorageTests {
 			storage.createFolder(kept);
 			Files.writeString(storage.original(kept), "kept");
 
-			storage.deleteTaskFolder(gone);
+			storage.deleteTask(gone);
 
 			assertThat(storage.taskFolder(gone)).doesNotExist();
 			assertThat(storage.original(kept)).hasContent("kept");
@@ -238,7 +238,7 @@ class FileStorageTests {
 		@Test
 		void deletingATaskThatHasNoFolderIsHarmless() {
 			Task task = task();
-			storage.deleteTaskFolder(task);
+			storage.deleteTask(task);
 			assertThat(root).isEmptyDirectory();
 		}
 

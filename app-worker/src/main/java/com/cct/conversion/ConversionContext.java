@@ -6,13 +6,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.DoubleConsumer;
 
-import com.cct.storage.FileStorage;
+import com.cct.storage.Workspace;
 import com.cct.system.Texts;
 import com.cct.task.Task;
 
 /**
- * What a converter works with. Paths are inside the task's folder; {@link #newTempFolder()} gives
- * scratch space there too (removed by the runner afterwards). Long loops call {@link #checkpoint()}
+ * What a converter works with. Paths are local, inside the attempt's {@link Workspace} (the task's
+ * folder, or a worker's scratch folder with a bucket); {@link #newTempFolder()} gives scratch space
+ * there too (removed by the runner afterwards). Long loops call {@link #checkpoint()}
  * so a cancel, a job interruption or the deadline stops them promptly.
  */
 public final class ConversionContext {
@@ -23,18 +24,18 @@ public final class ConversionContext {
 
 	private final Path output;
 
-	private final FileStorage storage;
+	private final Workspace workspace;
 
 	private final DoubleConsumer progress;
 
 	private final ProcessScope processes;
 
-	public ConversionContext(Task task, Path input, Path output, FileStorage storage, DoubleConsumer progress,
+	public ConversionContext(Task task, Path input, Path output, Workspace workspace, DoubleConsumer progress,
 			ProcessScope processes) {
 		this.task = task;
 		this.input = input;
 		this.output = output;
-		this.storage = storage;
+		this.workspace = workspace;
 		this.progress = progress;
 		this.processes = processes;
 	}
@@ -54,16 +55,16 @@ public final class ConversionContext {
 
 	/** A new temporary file beside the output, with the given extension. */
 	public Path newTempFile(String extension) {
-		return this.storage.newTempFile(this.task, extension);
+		return this.workspace.newTempFile(extension);
 	}
 
 	/** A new temporary name beside the output, without an extension. */
 	public Path newTempFile() {
-		return this.storage.newTempFile(this.task);
+		return this.workspace.newTempFile();
 	}
 
 	public Path newTempFolder() {
-		return this.storage.newTempFolder(this.task);
+		return this.workspace.newTempFolder();
 	}
 
 	/** Reports progress as a fraction 0..1; throttled downstream, so call as often as convenient. */

@@ -1,7 +1,7 @@
 package com.cct.conversion;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,10 +14,12 @@ import org.jobrunr.jobs.context.JobDashboardProgressBar;
 import org.jobrunr.server.runner.ThreadLocalJobContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
 import com.cct.job.ConversionJob;
-import com.cct.storage.FileStorage;
+import com.cct.storage.TaskFiles;
+import com.cct.storage.Workspace;
 import com.cct.task.Task;
 import com.cct.task.TaskRepository;
 import com.cct.task.TaskLifecycle;
@@ -25,12 +27,12 @@ import com.cct.task.TaskStatus;
 
 /**
  * The conversion job. Safe to run again after a crash: it starts from the stored original, writes
- * to a temporary file, moves the result into place atomically and moves the task to
+ * to a temporary file in the attempt's local workspace, publishes the result whole and moves the task to
  * {@code processed} with a guarded update, so a re-run ends in the same state with one result file
  * and one transition. A task cancelled or deleted meanwhile is left alone.
  */
 @Component
-class ConversionRunner implements ConversionJob {
+class ConversionRunner implements ConversionJob, InitializingBean {
 
 	private static final Logger log = LoggerFactory.getLogger(ConversionRunner.class);
 
@@ -40,7 +42,7 @@ class ConversionRunner implements ConversionJob {
 
 	private final TaskLifecycle lifecycle;
 
-	private final FileStorage storage;
+	private final TaskFiles storage;
 
 	private final List<Converter> converters;
 
@@ -54,7 +56,7 @@ class ConversionRunner implements ConversionJob {
 
 	private final FairShare fairShare;
 
-	ConversionRunner(TaskRepository tasks, TaskLifecycle lifecycle, FileStorage storage, List<Converter> converters,
+	ConversionRunner(TaskRepository tasks, TaskLifecycle lifecycle, TaskFiles storage, List<Converter> converters,
 			ProcessControl control, ConversionSettings settings, ConversionMetrics metrics, Clock clock,
 			FairShare fairShare) {
 		this.fairShare = fairShare;
@@ -66,6 +68,12 @@ class ConversionRunner implements ConversionJob {
 		this.control = control;
 		this.settings = settings;
 		this.metrics = metrics;
+	}
+
+	/** A worker with a bucket converts in a local scratch folder of its own: claimed before any job runs. */
+	@Override
+	public void afterPropertiesSet() {
+		this.storage.claimScratch();
 	}
 
 	@Override
@@ -102,31 +110,42 @@ class ConversionRunner implements ConversionJob {
 
 	/** Converts the started task; true once its result is in place (or another actor ended it). */
 	private boolean run(Task task, Task stored) throws Exception {
-		UUID taskId = task.id();
 		this.metrics.pickedUp(stored);
 		Instant began = this.clock.instant();
-		// leftovers of an attempt that died with its worker
-		this.storage.deleteTemporaries(task);
 		Converter converter = this.converters.stream()
 			.filter(candidate -> candidate.handles(task))
 			.findFirst()
 			.orElseThrow(() -> new RejectedInputException("This conversion is not supported."));
-		Path input = this.storage.original(task);
-		if (!Files.isRegularFile(input)) {
+		// leftovers of an attempt that died with its worker are gone from a new workspace
+		try (Workspace workspace = this.storage.workspace(task)) {
+			return run(task, converter, workspace, input(workspace), began);
+		}
+	}
+
+	private static Path input(Workspace workspace) throws IOException {
+		try {
+			return workspace.input();
+		}
+		catch (NoSuchFileException ex) {
 			throw new RejectedInputException("The uploaded file is missing; please upload it again.");
 		}
-		Path output = this.storage.newTempFile(task, task.target().extension());
+	}
+
+	private boolean run(Task task, Converter converter, Workspace workspace, Path input, Instant began)
+			throws Exception {
+		UUID taskId = task.id();
+		Path output = workspace.newTempFile(task.target().extension());
 		ProcessScope scope = this.control.open(taskId, this.settings.maxJobDuration());
 		try {
-			ConversionContext context = new ConversionContext(task, input, output, this.storage,
+			ConversionContext context = new ConversionContext(task, input, output, workspace,
 					new ProgressThrottle(this.settings.progressInterval(),
 							percent -> this.lifecycle.progress(task, percent), progressBar()),
 					scope);
 			converter.convert(context);
 			context.checkpoint();
 			context.checkOutputSize();
-			finish(task, output);
-			this.metrics.converted(task, "processed", took(began), Files.size(this.storage.processed(task)));
+			long size = finish(task, workspace, output);
+			this.metrics.converted(task, "processed", took(began), size);
 			return true;
 		}
 		catch (InterruptedException ex) {
@@ -155,16 +174,12 @@ class ConversionRunner implements ConversionJob {
 		}
 		finally {
 			this.control.close(scope);
-			this.storage.deleteTemporaries(task);
 		}
 	}
 
-	private void finish(Task task, Path output) throws IOException {
-		Path result = this.storage.processed(task);
-		this.storage.publish(output, result);
-		// once the task reads processed, its folder holds the original and the result, nothing else
-		this.storage.deleteTemporaries(task);
-		if (this.lifecycle.succeed(task.id(), Files.size(result)).isEmpty()) {
+	private long finish(Task task, Workspace workspace, Path output) throws IOException {
+		long size = workspace.publish(output);
+		if (this.lifecycle.succeed(task.id(), size).isEmpty()) {
 			// cancelled or deleted while the last bytes were written: the result must not linger; but when
 			// another run of the same job finished first, the (equivalent) result is the task's and stays
 			boolean processedElsewhere = this.tasks.findById(task.id())
@@ -174,6 +189,7 @@ class ConversionRunner implements ConversionJob {
 				this.storage.deleteResult(task);
 			}
 		}
+		return size;
 	}
 
 	/** A process killed at its deadline surfaces as an interruption or an I/O error: name it for what it is. */

@@ -1,6 +1,7 @@
 package com.cct.maintenance;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import org.springframework.stereotype.Component;
 
 import com.cct.conversion.FailureReasons;
 import com.cct.job.TaskJobs;
+import com.cct.storage.TaskFiles;
 import com.cct.task.Task;
 import com.cct.task.TaskLifecycle;
 import com.cct.task.TaskRepository;
@@ -22,7 +24,7 @@ import com.cct.task.TaskStatus;
  * Recurring JobRunr jobs that keep the task table and JobRunr in agreement, so no task is ever
  * stranded: a crash between a task's insert and its enqueue, a job deleted behind a task's back, or
  * a worker that died between a job's end and the task's update. And retention: old tasks go, with
- * their files. Registered to recur by {@link RecurringJobs}.
+ * their files (or objects), and so do files no task owns. Registered to recur by {@link RecurringJobs}.
  */
 @Component
 public class TaskMaintenance {
@@ -30,6 +32,12 @@ public class TaskMaintenance {
 	private static final Logger log = LoggerFactory.getLogger(TaskMaintenance.class);
 
 	private static final int BATCH = 500;
+
+	/**
+	 * Files without a task row this old are orphans (a process died between storing an upload and
+	 * inserting its task; an upload to a bucket died half-way): far longer than any upload takes.
+	 */
+	static final Duration ORPHAN_GRACE = Duration.ofDays(1);
 
 	private final TaskRepository tasks;
 
@@ -41,8 +49,11 @@ public class TaskMaintenance {
 
 	private final Clock clock;
 
+	private final TaskFiles files;
+
 	TaskMaintenance(TaskRepository tasks, TaskJobs jobs, TaskLifecycle lifecycle, MaintenanceSettings settings,
-			Clock clock) {
+			Clock clock, TaskFiles files) {
+		this.files = files;
 		this.tasks = tasks;
 		this.jobs = jobs;
 		this.lifecycle = lifecycle;
@@ -91,6 +102,10 @@ public class TaskMaintenance {
 
 	@Job(name = "Delete tasks past their retention", retries = 0)
 	public void applyRetention() {
+		int orphans = this.files.sweepOrphans(this.clock.instant().minus(ORPHAN_GRACE), this.tasks::existsById);
+		if (orphans > 0) {
+			log.info("Retention removed the files of {} task(s) that no longer exist, or unfinished uploads", orphans);
+		}
 		if (this.settings.retention().isZero() || this.settings.retention().isNegative()) {
 			return;
 		}

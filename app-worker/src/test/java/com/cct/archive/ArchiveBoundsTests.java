@@ -378,7 +378,7 @@ class ArchiveBoundsTests {
 	private ConversionContext context(Task task) {
 		String extension = task.target().extension();
 		return new ConversionContext(task, this.storage.original(task), this.storage.newTempFile(task, extension),
-				this.storage, progress -> {
+				this.storage.workspace(task), progress -> {
 				}, new ProcessScope(task.id(), Duration.ofMinutes(5), Clock.systemUTC()));
 	}
 

@@ -123,7 +123,7 @@ class ArchiveConverterTests {
 			ProcessScope scope = new ProcessScope(task.id(), Duration.ofMinutes(5), Clock.systemUTC());
 			scope.cancel();
 			ConversionContext context = new ConversionContext(task, storage.original(task),
-					storage.newTempFile(task, "zip"), storage, progress::add, scope);
+					storage.newTempFile(task, "zip"), storage.workspace(task), progress::add, scope);
 
 			assertThatThrownBy(() -> new ArchiveConverter(ArchiveSettings.defaults()).convert(context))
 				.isInstanceOf(InterruptedException.class);
@@ -489,7 +489,7 @@ class ArchiveConverterTests {
 	private ConversionContext context(Task task) {
 		String extension = task.target().extension();
 		return new ConversionContext(task, this.storage.original(task), this.storage.newTempFile(task, extension),
-				this.storage, this.progress::add, new ProcessScope(task.id(), Duration.ofMinutes(5), Clock.systemUTC()));
+				this.storage.workspace(task), this.progress::add, new ProcessScope(task.id(), Duration.ofMinutes(5), Clock.systemUTC()));
 	}
 
 	static void zip(Path path, ArchiveBody<ZipArchiveOutputStream> body) throws IOException {

@@ -36,7 +36,7 @@ class ArchiveOutputLimitTests {
 		// random bytes do not compress: 4 MB in, about 4 MB out
 		Files.write(storage.original(task), randomBytes(4 * 1024 * 1024, 7));
 		Path output = storage.newTempFile(task, task.target().extension());
-		ConversionContext context = new ConversionContext(task, storage.original(task), output, storage, progress -> {
+		ConversionContext context = new ConversionContext(task, storage.original(task), output, storage.workspace(task), progress -> {
 		}, new ProcessScope(task.id(), Duration.ofMinutes(5), Clock.systemUTC()));
 		context.limitOutputTo(1024 * 1024);
 

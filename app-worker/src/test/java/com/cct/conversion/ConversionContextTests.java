@@ -47,7 +47,7 @@ class ConversionContextTests {
 				null, false, null, Instant.now(), Instant.now(), null, 0);
 		this.scope = new ProcessScope(this.task.id(), Duration.ofMinutes(30), this.clock);
 		this.context = new ConversionContext(this.task, this.storage.original(this.task),
-				this.storage.newTempFile(this.task, "ogg"), this.storage, this.progress::add, this.scope);
+				this.storage.newTempFile(this.task, "ogg"), this.storage.workspace(this.task), this.progress::add, this.scope);
 	}
 
 	@AfterEach

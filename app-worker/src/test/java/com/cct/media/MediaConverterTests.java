@@ -102,7 +102,7 @@ class MediaConverterTests {
 			MediaFixtures.copy(input, this.storage.original(task));
 			this.scope = new ProcessScope(task.id(), CEILING, Clock.systemUTC());
 			return new ConversionContext(task, this.storage.original(task),
-					this.storage.newTempFile(task, task.target().extension()), this.storage, this.progress::add,
+					this.storage.newTempFile(task, task.target().extension()), this.storage.workspace(task), this.progress::add,
 					this.scope);
 		}
 

@@ -1,10 +1,8 @@
 package com.cct.files;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -19,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.cct.auth.AuthenticatedUser;
 import com.cct.storage.FileStorage;
+import com.cct.storage.TaskFiles;
 import com.cct.task.FileNames;
 import com.cct.task.Task;
 import com.cct.task.TaskRepository;
@@ -33,7 +32,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 /**
  * Downloads by the names a task lists ({@code originalFile}, {@code processedFile}). The name is
  * looked up among the caller's own tasks, never joined onto a path, so nothing outside a task
- * folder can be reached. Range requests come from Spring MVC's resource handling.
+ * folder can be reached. Range requests come from Spring MVC's resource handling, for a file and for
+ * an object in a bucket alike: objects stream through this process rather than by a redirect to a
+ * pre-signed URL, so the ownership check, the headers and "no token in a URL" hold for both, and the
+ * bucket need not be reachable by clients.
  */
 @RestController
 @RequestMapping("/api/files")
@@ -43,9 +45,9 @@ class FileController {
 
 	private final TaskRepository tasks;
 
-	private final FileStorage storage;
+	private final TaskFiles storage;
 
-	FileController(TaskRepository tasks, FileStorage storage) {
+	FileController(TaskRepository tasks, TaskFiles storage) {
 		this.tasks = tasks;
 		this.storage = storage;
 	}
@@ -63,10 +65,7 @@ class FileController {
 		if (result && task.status() != TaskStatus.PROCESSED) {
 			throw notFound();
 		}
-		Path path = result ? this.storage.processed(task) : this.storage.original(task);
-		if (!Files.isRegularFile(path)) {
-			throw notFound();
-		}
+		Optional<Resource> file = result ? this.storage.openResult(task) : this.storage.openOriginal(task);
 		String downloadName = result ? FileNames.resultName(task) : task.fileName();
 		MediaType type = MediaTypeFactory.getMediaType(downloadName).orElse(MediaType.APPLICATION_OCTET_STREAM);
 		return ResponseEntity.ok()
@@ -74,7 +73,7 @@ class FileController {
 			.header(HttpHeaders.CONTENT_DISPOSITION,
 					ContentDisposition.attachment().filename(downloadName, StandardCharsets.UTF_8).build().toString())
 			.header("X-Content-Type-Options", "nosniff")
-			.body(new FileSystemResource(path));
+			.body(file.orElseThrow(FileController::notFound));
 	}
 
 	private static RuntimeException notFound() {

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +22,7 @@ import com.cct.auth.AuthenticatedUser;
 import com.cct.format.Format;
 import com.cct.storage.FileStorage;
 import com.cct.task.LimitProblems;
+import com.cct.storage.TaskFiles;
 import com.cct.task.Task;
 import com.cct.task.TaskLifecycle;
 import com.cct.task.TaskRepository;
@@ -51,12 +49,6 @@ public class TaskUploads {
 	/** As {@code server.tomcat.max-part-header-size} was: long (even multi-byte) file names fit. */
 	static final int MAX_PART_HEADER_BYTES = 8 * 1024;
 
-	/**
-	 * Starts as {@link FileStorage}'s temporary names do, so the worker's clean-up takes these too;
-	 * the web's UploadSpoolSweeper deletes those a crashed process left behind.
-	 */
-	static final String UPLOAD_TEMP_PREFIX = ".part-upload-";
-
 	/** Room for a multipart body's fields and part headers beside a file at the limit. */
 	private static final long MAX_FORM_OVERHEAD = 64 * 1024;
 
@@ -64,7 +56,7 @@ public class TaskUploads {
 
 	private final UserRepository users;
 
-	private final FileStorage storage;
+	private final TaskFiles storage;
 
 	private final UploadValidator validator;
 
@@ -74,7 +66,7 @@ public class TaskUploads {
 
 	private final Clock clock;
 
-	TaskUploads(TaskRepository tasks, UserRepository users, FileStorage storage, UploadValidator validator,
+	TaskUploads(TaskRepository tasks, UserRepository users, TaskFiles storage, UploadValidator validator,
 			ContentInspector inspector, TaskLifecycle lifecycle, Clock clock) {
 		this.tasks = tasks;
 		this.users = users;
@@ -137,15 +129,15 @@ public class TaskUploads {
 		}
 		catch (DuplicateKeyException ex) {
 			// the same key raced in from a parallel retry: that one won, ours is dropped
-			this.storage.deleteTaskFolder(task);
+			this.storage.deleteTask(task);
 			return new Outcome(this.tasks.findByUserIdAndIdempotencyKey(user.id(), key).orElseThrow(() -> ex), true);
 		}
 		catch (UsageLimitException ex) {
-			this.storage.deleteTaskFolder(task);
+			this.storage.deleteTask(task);
 			throw LimitProblems.of(ex, false);
 		}
 		catch (RuntimeException ex) {
-			this.storage.deleteTaskFolder(task);
+			this.storage.deleteTask(task);
 			throw ex;
 		}
 	}
@@ -196,44 +188,17 @@ public class TaskUploads {
 	}
 
 	/**
-	 * Writes an upload's bytes to its task folder: into a temporary file, published under its final
-	 * name once complete, so no reader ever sees half an original. The one place uploads are written;
-	 * on any failure nothing is left behind. Returns the size.
+	 * Stores an upload's bytes (the task folder or the bucket, see TaskFiles), published under its
+	 * final name once complete, so no reader ever sees half an original. The one place uploads are
+	 * written; on any failure nothing is left behind. Returns the size.
 	 */
 	long storeOriginal(UUID userId, UUID taskId, String originalFile, InputStream content) throws IOException {
-		if (!FileStorage.isStoredName(originalFile)) {
-			throw new IllegalArgumentException("not a stored name: " + originalFile);
-		}
-		Path folder = Files.createDirectories(this.storage.taskFolder(userId, taskId));
-		Path temp = folder.resolve(UPLOAD_TEMP_PREFIX + FileStorage.newStoredName("tmp"));
-		long size;
-		try {
-			try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
-				// the reader's streams write their buffer's slices (64 KB) straight to the file
-				size = content.transferTo(out);
-			}
-			this.storage.publish(temp, folder.resolve(originalFile));
-			return size;
-		}
-		catch (IOException | RuntimeException ex) {
-			discardOriginal(userId, taskId);
-			throw ex;
-		}
+		return this.storage.storeOriginal(userId, taskId, originalFile, content);
 	}
 
-	/** Deletes an upload's task folder, and its owner's folder when that is left empty. */
+	/** Deletes what an upload stored. */
 	void discardOriginal(UUID userId, UUID taskId) {
-		try {
-			FileSystemUtils.deleteRecursively(this.storage.taskFolder(userId, taskId));
-			Path userFolder = this.storage.taskFolder(userId, taskId).getParent();
-			try (Stream<Path> left = Files.list(userFolder)) {
-				if (left.findAny().isEmpty()) {
-					Files.deleteIfExists(userFolder);
-				}
-			}
-		}
-		catch (IOException ex) {
-			// another upload of the same user may have just created a folder there: keep it
+		this.storage.deleteTask(userId, taskId);
 		}
 	}
 

@@ -26,9 +26,11 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import com.cct.storage.StorageUnavailableException;
+
 /**
  * Turns every failure into RFC 9457 problem+json: MVC's own (through the base class), field
- * validation (with an {@code errors} map), oversized uploads, an unreachable database (503, so
+ * validation (with an {@code errors} map), oversized uploads, an unreachable database or storage (503, so
  * clients retry) and anything unexpected (500 without internals: the log has the stack trace).
  */
 @RestControllerAdvice
@@ -78,9 +80,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler({ CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
-			TransientDataAccessException.class, RecoverableDataAccessException.class, TransactionException.class })
+			TransientDataAccessException.class, RecoverableDataAccessException.class, TransactionException.class,
+			StorageUnavailableException.class })
 	ResponseEntity<ProblemDetail> databaseUnavailable(Exception ex) {
-		log.warn("Database unavailable: {}", ex.getMessage());
+		log.warn("Database or storage unavailable: {}", ex.getMessage());
 		ProblemDetail body = Problems.body(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable",
 				"The service is briefly unavailable. Please retry in a few seconds.");
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(body);

@@ -1,8 +1,5 @@
 package com.cct.web;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,14 +12,12 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 
-import com.cct.storage.FileStorage;
-
 /**
  * Refuses to start outside the local profile with a weak dashboard password (the JWT secret's length
  * is checked where it is used) or with a JWT secret or dashboard password copied from a file this
  * project ships (compose.yaml's old defaults, the local profile's password, the README's
- * placeholders): anyone who reads the repository knows those. Also prepares the upload spool folder beside the task folders so a
- * finished upload moves into place by a rename.
+ * placeholders): anyone who reads the repository knows those. (The storage is checked where it is
+ * built, in app-core's StorageConfiguration.)
  */
 @Component
 class StartupChecks implements InitializingBean {
@@ -41,13 +36,10 @@ class StartupChecks implements InitializingBean {
 
 	private final Environment environment;
 
-	private final FileStorage storage;
-
 	private final JobRunrProperties jobRunr;
 
-	StartupChecks(Environment environment, FileStorage storage, JobRunrProperties jobRunr) {
+	StartupChecks(Environment environment, JobRunrProperties jobRunr) {
 		this.environment = environment;
-		this.storage = storage;
 		this.jobRunr = jobRunr;
 	}
 
@@ -65,12 +57,6 @@ class StartupChecks implements InitializingBean {
 						+ MIN_DASHBOARD_PASSWORD + " characters outside the local profile");
 			}
 			log.warn("The JobRunr dashboard password is weak; set CCT_DASHBOARD_PASSWORD (local profile only)");
-		}
-		try {
-			Files.createDirectories(this.storage.root());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create the storage folder " + this.storage.root(), ex);
 		}
 	}
 

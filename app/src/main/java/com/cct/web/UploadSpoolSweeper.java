@@ -19,6 +19,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.cct.storage.FileStorage;
+import com.cct.storage.TaskFiles;
 import com.cct.system.Threads;
 
 /**
@@ -38,8 +39,7 @@ class UploadSpoolSweeper implements DisposableBean {
 
 	static final Duration EVERY = Duration.ofMinutes(15);
 
-	/** The temporary name prefix of {@code TaskUploads.storeOriginal}. */
-	static final String UPLOAD_TEMP = ".part-upload-";
+	static final String UPLOAD_TEMP = FileStorage.UPLOAD_TEMP_PREFIX;
 
 	private final Path root;
 
@@ -49,8 +49,10 @@ class UploadSpoolSweeper implements DisposableBean {
 
 	private final ScheduledExecutorService scheduler = Threads.scheduler("upload-spool-sweeper");
 
-	UploadSpoolSweeper(FileStorage storage, UploadGuardSettings guard, Clock clock) {
-		this.root = storage.root();
+	UploadSpoolSweeper(TaskFiles storage, UploadGuardSettings guard, Clock clock) {
+		// a bucket has no spool: a failed upload aborts its multipart upload, and retention removes
+		// the unfinished ones of a process that died (S3Storage.sweepOrphans)
+		this.root = storage instanceof FileStorage folder ? folder.root() : null;
 		Duration configured = guard.spoolMaxAge();
 		Duration floor = guard.timeout().multipliedBy(2);
 		this.maxAge = configured.compareTo(floor) < 0 ? floor : configured;
@@ -73,7 +75,7 @@ class UploadSpoolSweeper implements DisposableBean {
 
 	/** Deletes abandoned upload files older than the maximum age; returns how many. */
 	int sweep() {
-		if (!Files.isDirectory(this.root)) {
+		if (this.root == null || !Files.isDirectory(this.root)) {
 			return 0;
 		}
 		Instant before = this.clock.instant().minus(this.maxAge);

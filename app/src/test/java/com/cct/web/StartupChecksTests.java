@@ -4,28 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-
 import org.jobrunr.spring.autoconfigure.JobRunrProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.env.MockEnvironment;
 
-import com.cct.storage.FileStorage;
-import com.cct.storage.StorageSettings;
 
 @ExtendWith(OutputCaptureExtension.class)
 class StartupChecksTests {
 
 	private static final String STRONG = "a-strong-password";
-
-	@TempDir
-	Path folder;
 
 	@Test
 	void outsideTheLocalProfileAShortDashboardPasswordStopsTheStartNamingTheVariable() {
@@ -78,8 +70,7 @@ class StartupChecksTests {
 		MockEnvironment environment = profile("prod");
 		environment.setProperty("cct.jwt.secret", published);
 
-		assertThatThrownBy(() -> new StartupChecks(environment, new FileStorage(new StorageSettings(this.folder)),
-				dashboard(STRONG))
+		assertThatThrownBy(() -> new StartupChecks(environment, dashboard(STRONG))
 			.afterPropertiesSet()).isInstanceOf(IllegalStateException.class).hasMessageContaining("CCT_JWT_SECRET");
 	}
 
@@ -88,8 +79,7 @@ class StartupChecksTests {
 		MockEnvironment environment = profile("local");
 		environment.setProperty("cct.jwt.secret", "dev-only-jwt-secret-change-me-0123456789abcdef");
 
-		assertThatNoException().isThrownBy(() -> new StartupChecks(environment,
-				new FileStorage(new StorageSettings(this.folder)), dashboard("local-admin"))
+		assertThatNoException().isThrownBy(() -> new StartupChecks(environment, dashboard("local-admin"))
 			.afterPropertiesSet());
 	}
 
@@ -106,20 +96,8 @@ class StartupChecksTests {
 		assertThat(StartupChecks.isPublished("9f2c1e7a4b6d8e0f1a3c5e7b9d1f3a5c")).isFalse();
 	}
 
-	@Test
-	void createsOnlyTheStorageRoot() {
-		Path root = this.folder.resolve("root");
-
-		new StartupChecks(profile("prod"), new FileStorage(new StorageSettings(root)), dashboard(STRONG))
-			.afterPropertiesSet();
-
-		assertThat(root).isDirectory();
-		assertThat(this.folder.toFile().list()).containsExactly("root");
-	}
-
 	private StartupChecks checks(String profile, String password) {
-		return new StartupChecks(profile(profile), new FileStorage(new StorageSettings(this.folder.resolve("data"))),
-				dashboard(password));
+		return new StartupChecks(profile(profile), dashboard(password));
 	}
 
 	private static MockEnvironment profile(String name) {

@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.springframework.util.FileSystemUtils;
 
+import com.cct.storage.S3Server;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
@@ -65,6 +66,11 @@ public final class TestStack {
 
 	private ServiceProcess worker;
 
+	/** With {@link #isolatedOnBucket}: the S3 server whose bucket holds the files, instead of a shared folder. */
+	private boolean onBucket;
+
+	private S3Server s3;
+
 	private TestStack(String name, int redisPort, int pgPort, Map<String, String> workerOverrides,
 			Map<String, String> webOverrides) {
 		this.workerOverrides = workerOverrides;
@@ -110,6 +116,18 @@ public final class TestStack {
 		return isolated(name, SHARED_REDIS_PORT, SHARED_PG_PORT, Map.of());
 	}
 
+	/**
+	 * A stack of its own whose files live in a bucket of its own S3 server (S3Proxy, started first,
+	 * stopped with the stack), {@code CCT_STORAGE_BACKEND=s3}: the web process and every worker get
+	 * local folders of their own and share no folder at all. The caller stops it.
+	 */
+	public static TestStack isolatedOnBucket(String name, Map<String, String> workerOverrides) {
+		TestStack stack = new TestStack(name, SHARED_REDIS_PORT, SHARED_PG_PORT, workerOverrides, Map.of());
+		stack.onBucket = true;
+		stack.startOrStop();
+		return stack;
+	}
+
 	public static synchronized TestStack shared() {
 		if (shared == null) {
 			TestStack stack = new TestStack("systest", SHARED_REDIS_PORT, SHARED_PG_PORT, Map.of(), Map.of());
@@ -140,6 +158,9 @@ public final class TestStack {
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
+		}
+		if (this.onBucket) {
+			this.s3 = S3Server.start(this.storage.resolve("s3"), "cct-files");
 		}
 		startMail();
 		this.web = new ServiceProcess(this.database + "-web", jar("cct.appJar"), webEnvironment(), this.webManagementPort,
@@ -179,6 +200,9 @@ public final class TestStack {
 		env.put("SPRING_DATASOURCE_USERNAME", "postgres");
 		env.put("CCT_REDIS_URL", "redis://127.0.0.1:" + this.redisPort);
 		env.put("CCT_STORAGE_ROOT", this.storage.toString());
+		if (this.s3 != null) {
+			env.putAll(this.s3.environment());
+		}
 		return env;
 	}
 
@@ -198,6 +222,10 @@ public final class TestStack {
 		env.put("CCT_USER_ACTIVE_TASKS", "100000");
 		env.put("CCT_USER_UPLOADS_PER_HOUR", "100000");
 		env.put("CCT_USER_STREAMS", "1000");
+		if (this.s3 != null) {
+			// the upload spool only: the files go to the bucket
+			env.put("CCT_STORAGE_ROOT", this.storage.resolve("web").toString());
+		}
 		env.putAll(this.webOverrides);
 		return env;
 	}
@@ -213,6 +241,12 @@ public final class TestStack {
 		env.put("SPRING_MAIL_PORT", Integer.toString(this.smtpPort));
 		env.put("CCT_MAIL_FROM", "Cloud Conversion Tool <robot@cct.test>");
 		env.put("CCT_PUBLIC_URL", "http://localhost:" + this.webPort);
+		if (this.s3 != null) {
+			// each worker converts in a scratch folder of its own
+			Path own = this.storage.resolve("worker-" + managementPort);
+			env.put("CCT_STORAGE_ROOT", own.toString());
+			env.put("CCT_SCRATCH_DIR", own.resolve("scratch").toString());
+		}
 		env.putAll(this.workerOverrides);
 		return env;
 	}
@@ -263,6 +297,17 @@ public final class TestStack {
 		}
 	}
 
+	/** With {@link #isolatedOnBucket}: the S3 server. */
+	public S3Server s3() {
+		return this.s3;
+	}
+
+	/** With {@link #isolatedOnBucket}: the keys of the task's objects in the bucket. */
+	public List<String> objects(String taskId) throws SQLException {
+		Path folder = taskFolder(taskId);
+		return this.s3.keys(folder.getParent().getFileName() + "/" + taskId + "/");
+	}
+
 	public Connection database() throws SQLException {
 		return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + this.pgPort + "/" + this.database, "postgres", "");
 	}
@@ -275,6 +320,9 @@ public final class TestStack {
 			this.worker.stop(Duration.ofSeconds(70));
 		}
 		stopMail();
+		if (this.s3 != null) {
+			this.s3.close();
+		}
 		try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + this.pgPort + "/postgres", "postgres", "");
 				Statement sql = admin.createStatement()) {
 			sql.execute("drop database if exists " + this.database + " with (force)");
