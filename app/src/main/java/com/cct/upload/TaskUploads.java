@@ -199,7 +199,6 @@ public class TaskUploads {
 	/** Deletes what an upload stored. */
 	void discardOriginal(UUID userId, UUID taskId) {
 		this.storage.deleteTask(userId, taskId);
-		}
 	}
 
 }
