@@ -40,16 +40,16 @@ import com.cct.support.Tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The service spread over hosts that share nothing but a network: PostgreSQL and Redis on a services
- * host, the web jar behind the project's own nginx config (port 8000) on a web host, a worker jar on
+ * The service spread over hosts that share nothing but a network: PostgreSQL, Redis and an S3 server
+ * (S3Proxy) on a services host, the web jar behind the project's own nginx config (port 8000) on a web host, a worker jar on
  * each of two worker hosts, every host a network namespace of its own on a private test subnet
  * ({@link TestNetwork}); the test JVM is the client. Then one worker host's cable is pulled in the
  * middle of a long conversion.
  *
  * <p>
- * Files: until the s3 storage backend is merged the hosts share a temporary folder, the one thing
- * they share besides the network; {@link #storageEnvironment} is the single place that says so, and
- * {@link #storedFiles} the single place that looks at the stored objects.
+ * Files: {@code CCT_STORAGE_BACKEND=s3}, every host with folders of its own;
+ * {@link #storageEnvironment} is the single place that says so, and {@link #storedFiles} the single
+ * place that looks at the stored objects.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiHostSystemTests {
@@ -282,25 +282,32 @@ class MultiHostSystemTests {
 	// --- the hosts' configuration ----------------------------------------------------------------
 
 	/**
-	 * Where the files live, for every process: the one place to change for the s3 backend (then
-	 * CCT_STORAGE_BACKEND=s3 with the S3 server on the services host, {@code http://s3:PORT}, and a
-	 * scratch folder per host only). Until then a shared temporary folder.
+	 * Where the files live, for every process: the bucket of the S3 server on the services host
+	 * ({@code s3} in every host's /etc/hosts), and folders of each host's own (its scratch, and a
+	 * storage root nothing is written to): the hosts share nothing but the network.
 	 */
 	private static Map<String, String> storageEnvironment(String host) {
 		Map<String, String> env = new HashMap<>();
-		env.put("CCT_STORAGE_ROOT", dir.resolve("shared-files").toString());
+		env.put("CCT_STORAGE_BACKEND", "s3");
+		env.put("CCT_S3_ENDPOINT", "http://s3:" + ServicesHost.S3_PORT);
+		env.put("CCT_S3_REGION", "us-east-1");
+		env.put("CCT_S3_BUCKET", ServicesHost.BUCKET);
+		env.put("CCT_S3_ACCESS_KEY", ServicesHost.S3_ACCESS_KEY);
+		env.put("CCT_S3_SECRET_KEY", ServicesHost.S3_SECRET_KEY);
+		env.put("CCT_S3_PATH_STYLE", "true");
+		env.put("CCT_STORAGE_ROOT", dir.resolve("files-" + host).toString());
 		env.put("CCT_SCRATCH_DIR", dir.resolve("scratch-" + host).toString());
 		return env;
 	}
 
-	/** The stored files of a task, each "name size last-write" (with the folder backend, its folder's entries). */
+	/** The stored objects of a task, each "name size last-write" (as the S3 server's filesystem backend keeps them). */
 	private static List<String> storedFiles(String taskId) throws SQLException, IOException {
 		try (Connection db = services.database();
 				PreparedStatement sql = db.prepareStatement("select user_id from tasks where id = ?::uuid")) {
 			sql.setString(1, taskId);
 			try (ResultSet rows = sql.executeQuery()) {
 				rows.next();
-				Path folder = dir.resolve("shared-files").resolve(rows.getString(1)).resolve(taskId);
+				Path folder = services.bucketFolder().resolve(rows.getString(1)).resolve(taskId);
 				try (var entries = Files.list(folder)) {
 					return entries.map(MultiHostSystemTests::describe).sorted().toList();
 				}

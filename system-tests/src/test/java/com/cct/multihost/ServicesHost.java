@@ -21,8 +21,8 @@ import com.cct.support.ThrowawayServices;
 
 /**
  * The services host: a PostgreSQL cluster of the test's own (initdb into a temporary folder, run as
- * the postgres user, listening on the host's address only) and a redis-server, both inside the
- * services namespace, on their standard ports. Nothing of the machine's own services is used.
+ * the postgres user, listening on the host's address only), a redis-server and an S3 server
+ * (S3Proxy, filesystem backend), all inside the services namespace, on their standard ports. Nothing of the machine's own services is used.
  */
 final class ServicesHost implements AutoCloseable {
 
@@ -37,6 +37,17 @@ final class ServicesHost implements AutoCloseable {
 	private final Path bin;
 
 	private HostProcess redis;
+
+	private HostProcess s3;
+
+	/** S3Proxy's access and secret key (the bucket is a folder of its filesystem backend). */
+	static final String S3_ACCESS_KEY = "cct-multihost-access";
+
+	static final String S3_SECRET_KEY = "cct-multihost-secret-0123456789";
+
+	static final String BUCKET = "cct-files";
+
+	static final int S3_PORT = 9000;
 
 	private boolean postgresStarted;
 
@@ -70,7 +81,30 @@ final class ServicesHost implements AutoCloseable {
 		this.redis = HostProcess.start("redis", this.host, List.of("redis-server", "--bind", this.host.address(), "--port",
 				"6379", "--save", "", "--appendonly", "no", "--protected-mode", "no"), Map.of());
 		await("redis on the services host").atMost(Duration.ofSeconds(20)).until(() -> reachable(6379));
+		startS3();
 		return this;
+	}
+
+	/** A real S3 server (S3Proxy, as the unit tests run it) on the services host's address. */
+	private void startS3() throws IOException {
+		Path jar = Path.of(System.getProperty("cct.s3proxyJar", "missing")).toAbsolutePath();
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException("S3Proxy not found at " + jar + " (the build copies it to app-core/target/s3proxy/)");
+		}
+		Files.createDirectories(bucketFolder());
+		Path properties = this.dir.resolve("s3proxy.properties");
+		Files.writeString(properties, String.join("\n", "s3proxy.endpoint=http://" + this.host.address() + ":" + S3_PORT,
+				"s3proxy.authorization=aws-v2-or-v4", "s3proxy.identity=" + S3_ACCESS_KEY,
+				"s3proxy.credential=" + S3_SECRET_KEY, "jclouds.provider=filesystem",
+				"jclouds.filesystem.basedir=" + this.dir.resolve("s3"), ""));
+		this.s3 = HostProcess.start("s3", this.host, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(), "--properties", properties.toString()), Map.of());
+		await("S3Proxy on the services host").atMost(Duration.ofSeconds(90)).until(() -> reachable(S3_PORT));
+	}
+
+	/** The bucket's objects as S3Proxy's filesystem backend keeps them: {@code <key>} below this folder. */
+	Path bucketFolder() {
+		return this.dir.resolve("s3").resolve(BUCKET);
 	}
 
 	/** As the client (the test JVM) reaches it, over the test network. */
@@ -96,6 +130,9 @@ final class ServicesHost implements AutoCloseable {
 	public void close() {
 		if (this.redis != null) {
 			this.redis.stop(Duration.ofSeconds(5));
+		}
+		if (this.s3 != null) {
+			this.s3.stop(Duration.ofSeconds(10));
 		}
 		if (this.postgresStarted) {
 			try {
