@@ -22,6 +22,8 @@ import com.cct.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -58,7 +60,8 @@ class TaskController {
 	@Parameter(name = "quality", in = ParameterIn.QUERY, description = "high, medium or low (media only)")
 	@Parameter(name = "notify", in = ParameterIn.QUERY, description = "false: no mail when the task ends (default: the account's setting)")
 	@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "A retry with the same key returns the same task")
-	@ApiResponse(responseCode = "201", description = "Task created (or replayed for a known Idempotency-Key); for several targets {\"tasks\": [...]}")
+	@ApiResponse(responseCode = "201", description = "Task created (or replayed for a known Idempotency-Key); for several targets {\"tasks\": [...]}",
+			content = @Content(schema = @Schema(oneOf = { TaskResponse.class, BatchResponse.class })))
 	@ApiResponse(responseCode = "400", description = "Missing part, unknown format or quality, unsupported pair, empty file, unreadable body")
 	@ApiResponse(responseCode = "413", description = "File larger than CCT_MAX_UPLOAD_SIZE, or more than the account's storage quota has left")
 	@ApiResponse(responseCode = "415", description = "The content is not what the file name claims")

@@ -131,6 +131,15 @@ class BatchSystemTests {
 	}
 
 	@Test
+	void theApiDocumentDescribesBothAnswersAndTheConvertRoute() {
+		JsonNode docs = api.get("/v3/api-docs", null).json();
+		JsonNode created = docs.at("/paths/~1api~1tasks/post/responses/201/content");
+		assertThat(created.toString()).contains("TaskResponse").contains("BatchResponse");
+		assertThat(docs.at("/paths/~1api~1tasks~1{id}~1convert/post/requestBody").isMissingNode()).isFalse();
+		assertThat(docs.at("/components/schemas/BatchResponse/properties/tasks").isMissingNode()).isFalse();
+	}
+
+	@Test
 	void convertReusesTheUploadedOriginalForItsOwnerOnly() throws Exception {
 		Api.User user = api.newUser();
 		String id = api.upload(user.token(), song, "mp3").json().get("id").asText();
@@ -184,9 +193,7 @@ class BatchSystemTests {
 		JsonNode usage = account(user).get("usage");
 		assertThat(usage.get("storedBytes").get("used").asLong()).isZero();
 		assertThat(usage.get("uploadsLastHour").get("used").asLong()).isZero();
-		try (var users = Files.list(stack.storage)) {
-			assertThat(users.filter(folder -> folder.getFileName().toString().equals(userId(user)))).isEmpty();
-		}
+		assertThat(stack.storage.resolve(userId(user))).as("no folder of this user").doesNotExist();
 	}
 
 	private static Api.Response raw(Api.User user, String query, String key) throws IOException {
