@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -224,6 +226,34 @@ public class FileStorage implements TaskFiles {
 	/** Moves a finished temporary file to its final name in one step, so readers never see half a file. */
 	public void publish(Path temp, Path target) throws IOException {
 		Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	/**
+	 * Gives {@code to} the original of {@code from} in its own folder, under {@code to}'s own name: a
+	 * hard link, so both keep the bytes until the last of them is deleted and deleting one never
+	 * breaks the other; a copy (temporary name, then published) where the file system has no links.
+	 */
+	@Override
+	public void shareOriginal(Task from, Task to) throws IOException {
+		Path source = original(from);
+		Path target = createFolder(to).resolve(checked(to.originalFile()));
+		try {
+			Files.createLink(target, source);
+		}
+		catch (UnsupportedOperationException | FileSystemException ex) {
+			if (ex instanceof FileAlreadyExistsException || ex instanceof NoSuchFileException) {
+				throw ex;
+			}
+			// another file system (EXDEV), or one without hard links
+			Path temp = newTempFile(to, "tmp");
+			try {
+				Files.copy(source, temp);
+				publish(temp, target);
+			}
+			finally {
+				Files.deleteIfExists(temp);
+			}
+		}
 	}
 
 	/** Removes what a run left behind (temporary files and folders), keeping the original and result. */

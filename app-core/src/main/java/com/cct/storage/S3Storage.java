@@ -176,6 +176,34 @@ public final class S3Storage implements TaskFiles, AutoCloseable {
 		}
 	}
 
+	/** The largest object one CopyObject request copies (S3's limit); uploads are far smaller by default. */
+	static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
+
+	@Override
+	public void shareOriginal(Task from, Task to) throws IOException {
+		String source = originalKey(from);
+		String target = originalKey(to);
+		try {
+			HeadObjectResponse head = this.client.headObject(request -> request.bucket(this.bucket).key(source));
+			if (head.contentLength() > MAX_SINGLE_COPY) {
+				throw new IOException("An original over 5 GB cannot be shared by a server-side copy");
+			}
+			this.client.copyObject(request -> request.sourceBucket(this.bucket)
+				.sourceKey(source)
+				.destinationBucket(this.bucket)
+				.destinationKey(target));
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 404) {
+				throw new NoSuchFileException(from.originalFile());
+			}
+			throw unavailable(ex);
+		}
+		catch (SdkException ex) {
+			throw unavailable(ex);
+		}
+	}
+
 	/** A server error or no answer: worth retrying, unlike a refusal (4xx), which is a bug or a misconfiguration. */
 	private RuntimeException unavailable(SdkException ex) {
 		boolean retryable = !(ex instanceof S3Exception s3) || s3.statusCode() >= 500;

@@ -47,6 +47,14 @@ public interface TaskFiles {
 	 */
 	long storeOriginal(UUID userId, UUID taskId, String originalFile, InputStream content) throws IOException;
 
+	/**
+	 * Gives {@code to} the original of {@code from} under {@code to.originalFile()} (a batch upload,
+	 * {@code /convert}) without reading it through this process: a hard link in a folder, a
+	 * server-side copy in a bucket. Each task keeps its own, so deleting one never breaks the other.
+	 * @throws java.nio.file.NoSuchFileException when {@code from}'s original is gone
+	 */
+	void shareOriginal(Task from, Task to) throws IOException;
+
 	/** The original, for download; empty when it is not there. */
 	Optional<Resource> openOriginal(Task task);
 

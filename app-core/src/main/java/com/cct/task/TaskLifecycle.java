@@ -1,6 +1,7 @@
 package com.cct.task;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,6 +13,7 @@ import org.springframework.data.relational.core.conversion.DbActionExecutionExce
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
 
 import com.cct.job.TaskJobs;
 import com.cct.storage.TaskFiles;
@@ -83,17 +85,52 @@ public class TaskLifecycle {
 	public Task create(Task task) {
 		Task stored = this.transactions.execute(tx -> {
 			this.usage.admitUpload(task.userId(), task.sizeBytes());
-			try {
-				return this.jdbc.insert(task);
-			}
-			catch (DbActionExecutionException ex) {
-				// the aggregate template wraps what the driver said; callers branch on the duplicate key
-				if (ex.getCause() instanceof DuplicateKeyException duplicate) {
-					throw duplicate;
-				}
-				throw ex;
-			}
+			return insert(task);
 		});
+		announce(stored);
+		return stored;
+	}
+
+	/**
+	 * Stores several new tasks of one owner that share one original, as {@link #create} stores one:
+	 * admitted together (all or none, {@link UsageLimitException} with nothing stored), committed
+	 * together, then announced and enqueued one by one. Each task's original is already in its own
+	 * folder ({@link FileStorage#shareOriginal}); {@code originalOf} is the task whose upload stored
+	 * the bytes (null when that is the first of {@code tasks}), {@code batchId} the batch they form
+	 * (null for none). {@code upload}: the bytes were received now, so the upload counts (once)
+	 * against the hourly limit and the quota; otherwise they are counted already.
+	 */
+	public List<Task> createShared(List<Task> tasks, UUID originalOf, UUID batchId, boolean upload) {
+		Assert.notEmpty(tasks, "at least one task");
+		Task first = tasks.get(0);
+		UUID root = originalOf != null ? originalOf : first.id();
+		List<Task> stored = this.transactions.execute(tx -> {
+			this.usage.admit(first.userId(), tasks.size(), upload ? first.sizeBytes() : 0, upload);
+			return tasks.stream().map(task -> {
+				Task inserted = insert(task);
+				this.tasks.markShared(task.id(), task.id().equals(root) ? null : root, batchId);
+				return inserted;
+			}).toList();
+		});
+		stored.forEach(this::announce);
+		return stored;
+	}
+
+	private Task insert(Task task) {
+		try {
+			return this.jdbc.insert(task);
+		}
+		catch (DbActionExecutionException ex) {
+			// the aggregate template wraps what the driver said; callers branch on the duplicate key
+			if (ex.getCause() instanceof DuplicateKeyException duplicate) {
+				throw duplicate;
+			}
+			throw ex;
+		}
+	}
+
+	/** After the commit: the snapshot (before a fast worker can publish processing), then the job. */
+	private void announce(Task stored) {
 		this.cache.publish(TaskEvent.STATUS, stored);
 		this.meters.counter("cct.uploads", "to", stored.target().id()).increment();
 		try {
@@ -103,7 +140,6 @@ public class TaskLifecycle {
 			log.warn("Task {} stored but not enqueued yet; the reconciler will enqueue it: {}", stored.id(),
 					ex.getMessage());
 		}
-		return stored;
 	}
 
 	/** A worker picked the task up (again, after a crash: the guard lets processing restart). */

@@ -28,6 +28,21 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 	@Transactional(readOnly = true)
 	Optional<Task> findByUserIdAndIdempotencyKey(UUID userId, String idempotencyKey);
 
+	/** The tasks of one multi-target upload, in the order of its targets (V9). */
+	@Transactional(readOnly = true)
+	@Query("select * from tasks where batch_id = :batchId and user_id = :userId order by created_at asc, id asc")
+	List<Task> findBatch(UUID batchId, UUID userId);
+
+	/** Records which task's upload stored a shared original, and the batch a task belongs to (V9). */
+	@Modifying
+	@Query("update tasks set original_of = :originalOf, batch_id = :batchId where id = :id")
+	int markShared(UUID id, UUID originalOf, UUID batchId);
+
+	/** The task whose upload stored this task's original bytes: itself unless shared (V9). */
+	@Transactional(readOnly = true)
+	@Query("select coalesce(original_of, id) from tasks where id = :id")
+	UUID findOriginalOf(UUID id);
+
 	@Transactional(readOnly = true)
 	@Query("select * from tasks where user_id = :userId order by created_at asc, id asc limit :max")
 	List<Task> findOldestFirst(UUID userId, int max);

@@ -49,10 +49,15 @@ public class TaskUsage {
 
 	public Usage of(UUID userId) {
 		Instant since = this.clock.instant().minus(UPLOAD_WINDOW);
+		// an original shared by several tasks (a batch, a later /convert) counts once per group
+		// coalesce(original_of, id), for as long as one task of the group is left (see V9)
 		long[] tasks = this.jdbc.queryForObject("""
 				select count(*) filter (where status in ('uploaded', 'processing')),
-				coalesce(sum(size_bytes + coalesce(processed_size_bytes, 0)), 0)
-				from tasks where user_id = ?""", (row, n) -> new long[] { row.getLong(1), row.getLong(2) }, userId);
+				coalesce(sum(coalesce(processed_size_bytes, 0)), 0)
+				+ coalesce((select sum(bytes) from (select max(size_bytes) as bytes from tasks where user_id = ?
+				group by coalesce(original_of, id)) as originals), 0)
+				from tasks where user_id = ?""", (row, n) -> new long[] { row.getLong(1), row.getLong(2) }, userId,
+				userId);
 		return this.jdbc.queryForObject("select count(*), min(uploaded_at) from upload_log where user_id = ? and uploaded_at > ?",
 				(row, n) -> {
 					Timestamp oldest = row.getTimestamp(2);
@@ -65,10 +70,24 @@ public class TaskUsage {
 	 * Must run in the transaction that inserts the task.
 	 */
 	void admitUpload(UUID userId, long sizeBytes) {
+		admit(userId, 1, sizeBytes, true);
+	}
+
+	/**
+	 * Admits {@code newTasks} tasks at once, all or none: one upload of {@code sizeBytes} to several
+	 * targets ({@code upload} true: logged once against the hourly limit), or a conversion of an
+	 * original already stored ({@code sizeBytes} 0, {@code upload} false: no bytes were received).
+	 * Each new task takes a place under the active-task limit. Must run in the transaction that
+	 * inserts the tasks.
+	 */
+	void admit(UUID userId, int newTasks, long sizeBytes, boolean upload) {
 		lock(userId);
 		Instant now = this.clock.instant();
 		Usage usage = of(userId);
-		checkActive(usage);
+		checkActive(usage, newTasks);
+		if (!upload) {
+			return;
+		}
 		if (usage.uploadsLastHour() >= this.limits.uploadsPerHour()) {
 			Instant free = usage.oldestUploadInWindow() == null ? now : usage.oldestUploadInWindow().plus(UPLOAD_WINDOW);
 			Duration wait = Duration.between(now, free);
@@ -87,11 +106,11 @@ public class TaskUsage {
 	/** Admits a retry, which makes a task unfinished again. Must run in the transaction that re-arms it. */
 	void admitRetry(UUID userId) {
 		lock(userId);
-		checkActive(of(userId));
+		checkActive(of(userId), 1);
 	}
 
-	private void checkActive(Usage usage) {
-		if (usage.activeTasks() >= this.limits.activeTasks()) {
+	private void checkActive(Usage usage, int newTasks) {
+		if (usage.activeTasks() + newTasks > this.limits.activeTasks()) {
 			throw new UsageLimitException(Limit.ACTIVE_TASKS, usage.activeTasks(), this.limits.activeTasks(), 0,
 					ACTIVE_RETRY_AFTER);
 		}

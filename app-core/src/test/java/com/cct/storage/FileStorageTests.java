@@ -204,6 +204,62 @@ class FileStorageTests {
 	}
 
 	@Nested
+	class SharingAnOriginal {
+
+		@Test
+		void linksTheSameBytesUnderTheOtherTasksOwnNameAndEachSurvivesTheOthersDelete() throws IOException {
+			UUID user = UUID.randomUUID();
+			Task from = task(user, FileStorage.newStoredName("mp3"));
+			Task to = task(user, FileStorage.newStoredName("mp3"));
+			storage.createFolder(from);
+			Files.writeString(storage.original(from), "original");
+
+			storage.shareOriginal(from, to);
+
+			assertThat(storage.original(to)).hasContent("original");
+			assertThat(Files.isSameFile(storage.original(from), storage.original(to))).isTrue();
+			assertThat(Files.getAttribute(storage.original(to), "unix:nlink")).isEqualTo(2);
+			storage.deleteTaskFolder(from);
+			assertThat(storage.original(to)).hasContent("original");
+			assertThat(Files.getAttribute(storage.original(to), "unix:nlink")).isEqualTo(1);
+		}
+
+		@Test
+		void copiesAcrossFileSystems() throws IOException {
+			// the other task's user folder on another file system (tmpfs): a hard link cannot cross
+			Path elsewhere = Files.createTempDirectory(Path.of("/dev/shm"), "cct-share-");
+			try {
+				assertThat(Files.getFileStore(elsewhere)).isNotEqualTo(Files.getFileStore(root));
+				UUID user = UUID.randomUUID();
+				Files.createSymbolicLink(root.resolve(user.toString()), elsewhere);
+				Task from = task();
+				Task to = task(user, FileStorage.newStoredName("mp3"));
+				storage.createFolder(from);
+				Files.writeString(storage.original(from), "original");
+
+				storage.shareOriginal(from, to);
+
+				assertThat(storage.original(to)).hasContent("original");
+				assertThat(Files.isSameFile(storage.original(from), storage.original(to))).isFalse();
+				try (var left = Files.list(storage.taskFolder(to))) {
+					assertThat(left).as("no temporary left").containsExactly(storage.original(to));
+				}
+			}
+			finally {
+				org.springframework.util.FileSystemUtils.deleteRecursively(elsewhere);
+			}
+		}
+
+		@Test
+		void anOriginalThatIsGoneIsNoSuchFile() {
+			Task from = task();
+			Task to = task();
+			assertThatThrownBy(() -> storage.shareOriginal(from, to)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+		}
+
+	}
+
+	@Nested
 	class DeletingATask {
 
 		@Test

@@ -216,6 +216,22 @@ class S3StorageTests {
 	}
 
 	@Test
+	void aSharedOriginalIsAServerSideCopyThatOutlivesItsSource() throws IOException {
+		Task from = task();
+		Task to = task();
+		byte[] content = random(1000);
+		this.storage.storeOriginal(from, new ByteArrayInputStream(content));
+
+		this.storage.shareOriginal(from, to);
+		this.storage.deleteTask(from);
+
+		try (InputStream in = this.storage.openOriginal(to).orElseThrow().getInputStream()) {
+			assertThat(in.readAllBytes()).isEqualTo(content);
+		}
+		assertThatThrownBy(() -> this.storage.shareOriginal(from, task())).isInstanceOf(NoSuchFileException.class);
+	}
+
+	@Test
 	void deletingATaskRemovesItsObjectsOnly() throws IOException {
 		Task task = task();
 		Task other = task();

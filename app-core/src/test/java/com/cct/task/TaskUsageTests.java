@@ -121,9 +121,7 @@ class TaskUsageTests {
 
 	@Test
 	void theLifecycleAdmitsAndStoresInOneTransactionAndADuplicateKeyIsNotCounted() {
-		TaskLifecycle lifecycle = new TaskLifecycle(this.tasks, this.aggregates, mock(TaskStatusCache.class),
-				mock(TaskJobs.class), mock(FileStorage.class), new SimpleMeterRegistry(), this.clock, this.usage,
-				this.transactionManager, mock(WebhookDispatch.class));
+		TaskLifecycle lifecycle = lifecycle();
 		lifecycle.create(withKey("key-1"));
 
 		assertThatThrownBy(() -> lifecycle.create(withKey("key-1"))).isInstanceOf(DuplicateKeyException.class);
@@ -258,6 +256,80 @@ class TaskUsageTests {
 					ex -> assertThat(ex.limit()).isEqualTo(Limit.UPLOADS_PER_HOUR));
 		}
 
+	}
+
+	@Nested
+	class SharedOriginals {
+
+		@Test
+		void aBatchCountsItsOriginalOnceAndItsUploadOnceAndKeepsCountingAfterItsFirstTaskIsDeleted() {
+			List<Task> batch = lifecycle().createShared(List.of(task(3000), task(3000), task(3000)), null,
+					UUID.randomUUID(), true);
+			Usage counted = usage.of(user);
+			assertThat(counted.activeTasks()).isEqualTo(3);
+			assertThat(counted.storedBytes()).isEqualTo(3000);
+			assertThat(counted.uploadsLastHour()).isEqualTo(1);
+			tasks.markProcessing(batch.get(1).id(), now());
+			tasks.markProcessed(batch.get(1).id(), 200, now());
+
+			tasks.deleteUnlessProcessing(batch.get(0).id());
+			assertThat(usage.of(user).storedBytes()).as("the others still name the first").isEqualTo(3000 + 200);
+			tasks.deleteUnlessProcessing(batch.get(2).id());
+			assertThat(usage.of(user).storedBytes()).isEqualTo(3000 + 200);
+			tasks.deleteUnlessProcessing(batch.get(1).id());
+			assertThat(usage.of(user).storedBytes()).as("the last one gone").isZero();
+		}
+
+		@Test
+		void aLaterConversionSharesTheOriginalIsNoUploadAndTakesAnActivePlace() {
+			Task first = upload(4000);
+			lifecycle().createShared(List.of(task(4000)), first.id(), null, false);
+			assertThat(usage.of(user).storedBytes()).isEqualTo(4000);
+			assertThat(usage.of(user).uploadsLastHour()).isEqualTo(1);
+			assertThat(usage.of(user).activeTasks()).isEqualTo(2);
+			assertThat(tasks.findOriginalOf(first.id())).isEqualTo(first.id());
+		}
+
+		@Test
+		void aBatchOverTheActiveLimitIsRefusedWholeWithNothingStoredOrLogged() {
+			upload(10);
+			assertThatThrownBy(() -> lifecycle().createShared(List.of(task(10), task(10), task(10)), null,
+					UUID.randomUUID(), true))
+				.isInstanceOfSatisfying(UsageLimitException.class, ex -> {
+					assertThat(ex.limit()).isEqualTo(Limit.ACTIVE_TASKS);
+					assertThat(ex.used()).isEqualTo(1);
+				});
+			Usage after = usage.of(user);
+			assertThat(after.activeTasks()).isEqualTo(1);
+			assertThat(after.uploadsLastHour()).isEqualTo(1);
+			lifecycle().createShared(List.of(task(10), task(10)), null, UUID.randomUUID(), true);
+		}
+
+		@Test
+		void theBatchIsFoundAgainInItsOrder() {
+			UUID batchId = UUID.randomUUID();
+			List<Task> batch = List.of(task(1), task(1), task(1));
+			List<Task> stored = lifecycle().createShared(batch, null, batchId, true);
+			assertThat(tasks.findBatch(batchId, user)).extracting(Task::id)
+				.containsExactlyElementsOf(stored.stream().map(Task::id).toList());
+			assertThat(tasks.findBatch(batchId, UUID.randomUUID())).isEmpty();
+		}
+
+		private int created;
+
+		private Task task(long size) {
+			// a batch's tasks a microsecond apart, as the upload makes them
+			return Task.uploaded(UUID.randomUUID(), user, "song.wav", Format.WAV, Format.MP3, null, size,
+					FileStorage.newStoredName("wav"), FileStorage.newStoredName("mp3"), true, null,
+					now().plusNanos(1000L * this.created++));
+		}
+
+	}
+
+	private TaskLifecycle lifecycle() {
+		return new TaskLifecycle(this.tasks, this.aggregates, mock(TaskStatusCache.class), mock(TaskJobs.class),
+				mock(FileStorage.class), new SimpleMeterRegistry(), this.clock, this.usage, this.transactionManager,
+				mock(WebhookDispatch.class));
 	}
 
 	/** An upload as the lifecycle stores it: admission and insert in one transaction. */

@@ -23,6 +23,8 @@ import com.cct.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -51,27 +53,35 @@ class TaskController {
 			description = "The body is multipart/form-data (file part 'fileName' or 'file', fields 'newFormat', 'quality', "
 					+ "'notify'; send the fields before the file so a wrong file is refused before it is stored), or the "
 					+ "file itself (any other Content-Type, e.g. application/octet-stream) with the fields in the query: "
-					+ "?fileName=song.wav&newFormat=mp3.")
+					+ "?fileName=song.wav&newFormat=mp3. Several targets (newFormat=mp3,ogg,flac, or newFormat repeated; at "
+					+ "most 10, each once) make a batch: one task per target sharing one stored original, answered as "
+					+ "{\"tasks\": [...]} in the targets' order, without Location.")
 	@Parameter(name = "newFormat", in = ParameterIn.QUERY, description = "Target format, e.g. mp3, webm, png, zip; see GET /api/formats (or a multipart field)")
 	@Parameter(name = "fileName", in = ParameterIn.QUERY, description = "The file's name, for a raw body")
 	@Parameter(name = "quality", in = ParameterIn.QUERY, description = "high, medium or low (media only)")
 	@Parameter(name = "notify", in = ParameterIn.QUERY, description = "false: no mail when the task ends (default: the account's setting)")
 	@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "A retry with the same key returns the same task")
-	@ApiResponse(responseCode = "201", description = "Task created (or replayed for a known Idempotency-Key)")
+	@ApiResponse(responseCode = "201", description = "Task created (or replayed for a known Idempotency-Key); for several targets {\"tasks\": [...]}",
+			content = @Content(schema = @Schema(oneOf = { TaskResponse.class, BatchResponse.class })))
 	@ApiResponse(responseCode = "400", description = "Missing part, unknown format or quality, unsupported pair, empty file, unreadable body")
 	@ApiResponse(responseCode = "413", description = "File larger than CCT_MAX_UPLOAD_SIZE, or more than the account's storage quota has left")
 	@ApiResponse(responseCode = "415", description = "The content is not what the file name claims")
 	@ApiResponse(responseCode = "429", description = "Too many unfinished tasks or uploads in the last hour; see Retry-After")
-	ResponseEntity<TaskResponse> create(@AuthenticationPrincipal AuthenticatedUser user, HttpServletRequest request) {
+	ResponseEntity<Object> create(@AuthenticationPrincipal AuthenticatedUser user, HttpServletRequest request) {
 		// the body is read here, as it arrives (multipart resolution is off: nothing spooled it before)
 		TaskUploads.Outcome outcome = this.uploads.upload(user, request);
 		Task task = outcome.task();
-		ResponseEntity.BodyBuilder created = ResponseEntity.created(URI.create("/api/tasks/" + task.id()))
+		// a batch is several resources: no one Location, each task's id is in the body
+		ResponseEntity.BodyBuilder created = (outcome.batch() ? ResponseEntity.status(HttpStatus.CREATED)
+				: ResponseEntity.created(URI.create("/api/tasks/" + task.id())))
 			.header("Idempotent-Replayed", Boolean.toString(outcome.replayed()));
 		if (outcome.replayed()) {
 			// a replay is answered without reading the body again; Tomcat would close the connection
 			// silently after swallowing 2 MB of it
 			created.header(HttpHeaders.CONNECTION, "close");
+		}
+		if (outcome.batch()) {
+			return created.body(new BatchResponse(outcome.tasks().stream().map(TaskResponse::of).toList()));
 		}
 		return created.body(TaskResponse.of(task));
 	}

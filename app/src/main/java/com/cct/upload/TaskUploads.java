@@ -5,7 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -19,6 +24,7 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.multipart.MultipartException;
 
 import com.cct.auth.AuthenticatedUser;
+import com.cct.format.ConversionMatrix;
 import com.cct.format.Format;
 import com.cct.storage.FileStorage;
 import com.cct.task.LimitProblems;
@@ -77,8 +83,26 @@ public class TaskUploads {
 		this.clock = clock;
 	}
 
-	/** The stored task, and whether it already existed under the request's idempotency key. */
-	public record Outcome(Task task, boolean replayed) {
+	/**
+	 * The stored tasks (one, or a batch's in the order of its targets), and whether they already
+	 * existed under the request's idempotency key.
+	 */
+	public record Outcome(List<Task> tasks, boolean replayed) {
+
+		public Outcome(Task task, boolean replayed) {
+			this(List.of(task), replayed);
+		}
+
+		/** The task of a single-target upload; a batch's first. */
+		public Task task() {
+			return this.tasks.get(0);
+		}
+
+		/** Whether the upload named several targets: answered as {@code {"tasks": [...]}}. */
+		public boolean batch() {
+			return this.tasks.size() > 1;
+		}
+
 	}
 
 	/** {@code POST /api/tasks}: a multipart body, or the file itself with its fields in the query. */
@@ -97,9 +121,9 @@ public class TaskUploads {
 	private Outcome receiveAndCreate(AuthenticatedUser user, HttpServletRequest request) {
 		String key = this.validator.idempotencyKey(request.getHeader("Idempotency-Key"));
 		if (key != null) {
-			Optional<Task> earlier = this.tasks.findByUserIdAndIdempotencyKey(user.id(), key);
+			Optional<Outcome> earlier = earlier(user.id(), key);
 			if (earlier.isPresent()) {
-				return new Outcome(earlier.get(), true);
+				return earlier.get();
 			}
 		}
 		if (request.getContentLengthLong() > this.validator.maxSize() + MAX_FORM_OVERHEAD) {
@@ -119,18 +143,85 @@ public class TaskUploads {
 			// the client went away, or the upload guard cut a slow body (it answers 408 itself)
 			throw new MultipartException("The upload could not be read.", ex);
 		}
-		ValidatedUpload upload = received.upload();
-		boolean notify = upload.notifyOwner() != null ? upload.notifyOwner() : owner.notifyOwner();
-		Task task = Task.uploaded(id, user.id(), upload.displayName(), received.source().orElse(null),
-				upload.target(), upload.quality(), received.size(), received.originalFile(),
-				FileStorage.newStoredName(upload.target().extension()), notify, key, this.clock.instant());
+		List<Task> tasks = new ArrayList<>();
+		Instant now = this.clock.instant();
+		for (int i = 0; i < received.uploads().size(); i++) {
+			ValidatedUpload upload = received.uploads().get(i);
+			boolean notify = upload.notifyOwner() != null ? upload.notifyOwner() : owner.notifyOwner();
+			// a batch's tasks a microsecond apart (PostgreSQL's resolution): lists keep the targets' order
+			tasks.add(Task.uploaded(i == 0 ? id : UUID.randomUUID(), user.id(), upload.displayName(),
+					received.sources().get(i).orElse(null), upload.target(), upload.quality(), received.size(),
+					i == 0 ? received.originalFile() : FileStorage.newStoredName(extensionOf(received.originalFile())),
+					FileStorage.newStoredName(upload.target().extension()), notify, i == 0 ? key : null,
+					now.plus(i, ChronoUnit.MICROS)));
+		}
 		try {
-			return new Outcome(this.lifecycle.create(task), false);
+			for (Task other : tasks.subList(1, tasks.size())) {
+				this.storage.shareOriginal(tasks.get(0), other);
+			}
+			if (tasks.size() == 1) {
+				return new Outcome(List.of(this.lifecycle.create(tasks.get(0))), false);
+			}
+			return new Outcome(this.lifecycle.createShared(tasks, null, id, true), false);
 		}
 		catch (DuplicateKeyException ex) {
 			// the same key raced in from a parallel retry: that one won, ours is dropped
+			tasks.forEach(this.storage::deleteTask);
+			return earlier(user.id(), key).orElseThrow(() -> ex);
+		}
+		catch (UsageLimitException ex) {
+			tasks.forEach(this.storage::deleteTask);
+			throw LimitProblems.of(ex, false);
+		}
+		catch (IOException ex) {
+			tasks.forEach(this.storage::deleteTask);
+			throw new UncheckedIOException(ex);
+		}
+		catch (RuntimeException ex) {
+			tasks.forEach(this.storage::deleteTask);
+			throw ex;
+		}
+	}
+
+	/**
+	 * {@code POST /api/tasks/{id}/convert}: a new task converting the original of one of the user's
+	 * tasks to another target, sharing its stored bytes (counted once against the quota, not an
+	 * upload against the hourly limit, a new place under the active-task limit). The pair is judged
+	 * by the source format the upload recorded from the bytes.
+	 */
+	public Task convert(AuthenticatedUser user, UUID taskId, String newFormat, String quality, Boolean notifyOwner) {
+		Task from = this.tasks.findByIdAndUserId(taskId, user.id())
+			.orElseThrow(() -> Problems.notFound("No such task."));
+		if (newFormat != null && newFormat.contains(UploadValidator.TARGET_SEPARATOR)) {
+			throw Problems.badRequest("one-target", "One target format",
+					"'newFormat' names one target here; call /convert once per target.");
+		}
+		ValidatedUpload upload = this.validator
+			.validate(new UploadRequest(from.fileName(), newFormat, quality, null));
+		if (!ConversionMatrix.supports(Optional.ofNullable(from.source()), upload.target())) {
+			throw UploadValidator.unsupported(from.originalFormatName(), upload.target());
+		}
+		if (this.storage.openOriginal(from).isEmpty()) {
+			throw originalGone();
+		}
+		User owner = this.users.findById(user.id())
+			.orElseThrow(() -> Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+					"The account of this token does not exist."));
+		Task task = Task.uploaded(UUID.randomUUID(), user.id(), from.fileName(), from.source(), upload.target(),
+				upload.quality(), from.sizeBytes(), FileStorage.newStoredName(extensionOf(from.originalFile())),
+				FileStorage.newStoredName(upload.target().extension()),
+				notifyOwner != null ? notifyOwner : owner.notifyOwner(), null, this.clock.instant());
+		try {
+			this.storage.shareOriginal(from, task);
+			return this.lifecycle.createShared(List.of(task), this.tasks.findOriginalOf(from.id()), null, false).get(0);
+		}
+		catch (NoSuchFileException ex) {
 			this.storage.deleteTask(task);
-			return new Outcome(this.tasks.findByUserIdAndIdempotencyKey(user.id(), key).orElseThrow(() -> ex), true);
+			throw originalGone();
+		}
+		catch (IOException ex) {
+			this.storage.deleteTask(task);
+			throw new UncheckedIOException(ex);
 		}
 		catch (UsageLimitException ex) {
 			this.storage.deleteTask(task);
@@ -142,40 +233,64 @@ public class TaskUploads {
 		}
 	}
 
-	/** A stored original that passed every check. */
-	private record Received(ValidatedUpload upload, Optional<Format> source, String originalFile, long size) {
+	/** What an earlier upload with this key stored: its task, or its whole batch. */
+	private Optional<Outcome> earlier(UUID userId, String key) {
+		return this.tasks.findByUserIdAndIdempotencyKey(userId, key).map(first -> {
+			List<Task> batch = this.tasks.findBatch(first.id(), userId);
+			return new Outcome(batch.isEmpty() ? List.of(first) : batch, true);
+		});
+	}
+
+	private static RuntimeException originalGone() {
+		return Problems.conflict("original-gone", "Original is gone",
+				"This task's original file is no longer stored; upload the file again.");
+	}
+
+	private static String extensionOf(String storedName) {
+		return storedName.substring(storedName.indexOf('.') + 1);
+	}
+
+	/** A stored original that passed every check, with each target's source format. */
+	private record Received(List<ValidatedUpload> uploads, List<Optional<Format>> sources, String originalFile,
+			long size) {
 	}
 
 	private Received receive(UUID userId, UUID taskId, UploadBody body) throws IOException {
 		UploadRequest before = body.openFile();
 		if (before.fileName() == null) {
-			this.validator.validate(body.finish());
+			this.validator.validateAll(body.finish());
 			throw new IllegalStateException("a request without a file passed validation");
 		}
 		// the usual order, fields before the file, lets every check run before a byte is stored
-		ValidatedUpload early = before.newFormat() != null ? this.validator.validate(before) : null;
+		List<ValidatedUpload> early = before.newFormat() != null ? this.validator.validateAll(before) : null;
 		InputStream content = new SizeLimitedInputStream(body.file(), this.validator.maxSize());
 		byte[] head = content.readNBytes(HEAD_BYTES);
 		if (head.length == 0) {
 			if (early == null) {
-				this.validator.validate(body.finish());
+				this.validator.validateAll(body.finish());
 			}
 			throw UploadValidator.empty();
 		}
-		Optional<Format> source = early != null ? this.validator.sourceOf(early, detect(head)) : null;
+		ContentInspector.Detected seen = null;
+		if (early != null) {
+			seen = detect(head);
+			sourcesOf(early, seen);
+		}
 		String originalFile = FileStorage.newStoredName(UploadValidator.storedExtension(before.fileName()));
 		long size = storeOriginal(userId, taskId, originalFile, new HeadThenRest(head, content));
 		try {
-			ValidatedUpload upload = this.validator.validate(body.finish());
-			if (source == null) {
-				source = this.validator.sourceOf(upload, detect(head));
-			}
-			return new Received(upload, source, originalFile, size);
+			// fields after the file may add targets: every one is checked against the content
+			List<ValidatedUpload> uploads = this.validator.validateAll(body.finish());
+			return new Received(uploads, sourcesOf(uploads, seen != null ? seen : detect(head)), originalFile, size);
 		}
 		catch (IOException | RuntimeException ex) {
 			discardOriginal(userId, taskId);
 			throw ex;
 		}
+	}
+
+	private List<Optional<Format>> sourcesOf(List<ValidatedUpload> uploads, ContentInspector.Detected seen) {
+		return uploads.stream().map(upload -> this.validator.sourceOf(upload, seen)).toList();
 	}
 
 	private ContentInspector.Detected detect(byte[] head) {

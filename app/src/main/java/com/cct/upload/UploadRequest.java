@@ -9,14 +9,24 @@ record UploadRequest(String fileName, String newFormat, String quality, String n
 
 	static final UploadRequest NONE = new UploadRequest(null, null, null, null);
 
-	/** These fields with a multipart field added, unless the field is known already (the first value wins). */
+	/**
+	 * These fields with a multipart field added, unless the field is known already (the first value
+	 * wins); newFormat values add up.
+	 */
 	UploadRequest withField(String name, String value) {
 		return switch (name) {
-			case "newFormat" -> this.newFormat != null ? this : new UploadRequest(this.fileName, value, this.quality, this.notifyOwner);
+			// repeated newFormat fields make a batch, as one comma-separated field does
+			case "newFormat" -> new UploadRequest(this.fileName,
+					this.newFormat == null ? value : this.newFormat + UploadValidator.TARGET_SEPARATOR + value,
+					this.quality, this.notifyOwner);
 			case "quality" -> this.quality != null ? this : new UploadRequest(this.fileName, this.newFormat, value, this.notifyOwner);
 			case "notify" -> this.notifyOwner != null ? this : new UploadRequest(this.fileName, this.newFormat, this.quality, value);
 			default -> this;
 		};
+	}
+
+	UploadRequest withNewFormat(String target) {
+		return new UploadRequest(this.fileName, target, this.quality, this.notifyOwner);
 	}
 
 	UploadRequest withFileName(String name) {

@@ -1,7 +1,11 @@
 package com.cct.upload;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -43,6 +47,40 @@ class UploadValidator {
 					"An Idempotency-Key is 1 to 200 visible ASCII characters.");
 		}
 		return key;
+	}
+
+	/** Between the targets of a batch: {@code newFormat=mp3,ogg,flac}. */
+	static final String TARGET_SEPARATOR = ",";
+
+	/** The most targets one upload may have; each is a task of its own. */
+	static final int MAX_TARGETS = 10;
+
+	/**
+	 * Checks everything that needs no bytes, for each target of {@code newFormat} (one, or a batch
+	 * separated by {@value #TARGET_SEPARATOR}), in their order. Refused whole: one invalid target, a
+	 * repeated one, or more than {@value #MAX_TARGETS}.
+	 */
+	List<ValidatedUpload> validateAll(UploadRequest request) {
+		if (request.newFormat() == null || !request.newFormat().contains(TARGET_SEPARATOR)) {
+			return List.of(validate(request));
+		}
+		String[] targets = request.newFormat().split(TARGET_SEPARATOR, -1);
+		if (targets.length > MAX_TARGETS) {
+			throw Problems.badRequest("too-many-targets", "Too many target formats",
+					"One upload may name at most " + MAX_TARGETS + " target formats; this one names " + targets.length
+							+ ".");
+		}
+		List<ValidatedUpload> uploads = new ArrayList<>();
+		Set<Format> seen = new HashSet<>();
+		for (String target : targets) {
+			ValidatedUpload upload = validate(request.withNewFormat(target.strip()));
+			if (!seen.add(upload.target())) {
+				throw Problems.badRequest("duplicate-target", "Repeated target format",
+						"'" + upload.target().id() + "' is named twice in 'newFormat'; name each target once.");
+			}
+			uploads.add(upload);
+		}
+		return uploads;
 	}
 
 	/** Checks everything that needs no bytes. */
@@ -162,7 +200,7 @@ class UploadValidator {
 		return format.kind() == MediaKind.AUDIO ? MediaKind.VIDEO : format.kind();
 	}
 
-	private static RuntimeException unsupported(String source, Format target) {
+	static RuntimeException unsupported(String source, Format target) {
 		return Problems.badRequest("unsupported-conversion", "Unsupported conversion",
 				"Cannot convert " + source + " to " + target.id() + ". GET /api/formats lists what is possible.");
 	}

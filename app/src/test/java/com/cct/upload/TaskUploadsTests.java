@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -17,11 +18,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mockito.ArgumentCaptor;
@@ -275,6 +278,119 @@ class TaskUploadsTests {
 		assertProblem(() -> this.uploads.upload(this.alice, request("picture.png", new byte[0], "webp", null, null)),
 				400, "empty-file");
 		assertThat(filesUnder(this.root)).isZero();
+	}
+
+	@Nested
+	class Batches {
+
+		@BeforeEach
+		void sharedTasksAreCreatedAsGiven() {
+			given(lifecycle.createShared(any(), any(), any(), anyBoolean())).willAnswer(call -> call.getArgument(0));
+		}
+
+		@Test
+		void oneUploadToThreeTargetsIsThreeTasksEachWithItsOwnLinkToTheOneOriginal() throws IOException {
+			TaskUploads.Outcome outcome = uploads.upload(alice, request("picture.png", PNG, "webp,jpg,gif", null, "key-b"));
+
+			assertThat(outcome.batch()).isTrue();
+			List<Task> batch = outcome.tasks();
+			assertThat(batch).extracting(Task::target).containsExactly(Format.WEBP, Format.JPG, Format.GIF);
+			assertThat(batch).extracting(Task::source).containsOnly(Format.PNG);
+			assertThat(batch).extracting(Task::originalFile).doesNotHaveDuplicates().allMatch(FileStorage::isStoredName);
+			assertThat(batch).extracting(Task::idempotencyKey).containsExactly("key-b", null, null);
+			assertThat(batch).extracting(Task::createdAt).isSorted().doesNotHaveDuplicates();
+			for (Task task : batch) {
+				assertThat(Files.readAllBytes(storage.original(task))).isEqualTo(PNG);
+				assertThat(Files.getAttribute(storage.original(task), "unix:nlink")).isEqualTo(3);
+			}
+			verify(lifecycle).createShared(batch, null, batch.get(0).id(), true);
+			verify(lifecycle, never()).create(any());
+		}
+
+		@Test
+		void aBatchAtALimitIsRefusedWholeAndLeavesNoFilesBehind() throws IOException {
+			given(lifecycle.createShared(any(), any(), any(), anyBoolean())).willThrow(new UsageLimitException(
+					UsageLimitException.Limit.ACTIVE_TASKS, 1, 2, 0, java.time.Duration.ofSeconds(30)));
+
+			assertProblem(() -> uploads.upload(alice, request("picture.png", PNG, "webp,jpg", null, null)), 429,
+					"too-many-active-tasks");
+			assertThat(filesUnder(root)).isZero();
+		}
+
+		@Test
+		void oneTargetTheContentCannotBecomeRefusesTheBatchBeforeAnythingIsStored() throws IOException {
+			assertProblem(() -> uploads.upload(alice, request("picture.png", PNG, "webp,mp3", null, null)), 400,
+					"unsupported-conversion");
+			assertThat(filesUnder(root)).isZero();
+			verifyNoInteractions(lifecycle);
+		}
+
+		@Test
+		void aReplayedKeyAnswersWithTheWholeBatch() {
+			Task first = TaskFixtures.uploaded(alice.id(), "picture.png", Format.PNG, Format.WEBP);
+			Task second = TaskFixtures.uploaded(alice.id(), "picture.png", Format.PNG, Format.JPG);
+			given(tasks.findByUserIdAndIdempotencyKey(alice.id(), "key-r")).willReturn(Optional.of(first));
+			given(tasks.findBatch(first.id(), alice.id())).willReturn(List.of(first, second));
+
+			TaskUploads.Outcome outcome = uploads.upload(alice, withKeyOnly("key-r"));
+
+			assertThat(outcome.replayed()).isTrue();
+			assertThat(outcome.tasks()).containsExactly(first, second);
+		}
+
+	}
+
+	@Nested
+	class Convert {
+
+		private Task uploaded;
+
+		@BeforeEach
+		void anUploadedPicture() throws IOException {
+			this.uploaded = TaskFixtures.uploaded(alice.id(), "picture.png", Format.PNG, Format.WEBP);
+			storage.createFolder(this.uploaded);
+			Files.write(storage.original(this.uploaded), PNG);
+			given(tasks.findByIdAndUserId(this.uploaded.id(), alice.id())).willReturn(Optional.of(this.uploaded));
+			given(tasks.findOriginalOf(this.uploaded.id())).willReturn(this.uploaded.id());
+			given(lifecycle.createShared(any(), any(), any(), anyBoolean())).willAnswer(call -> call.<List<Task>>getArgument(0));
+		}
+
+		@Test
+		void aNewTaskLinksTheSameOriginalAndIsNoUpload() throws IOException {
+			Task task = uploads.convert(alice, this.uploaded.id(), "jpg", "low", null);
+
+			assertThat(task.id()).isNotEqualTo(this.uploaded.id());
+			assertThat(task.target()).isEqualTo(Format.JPG);
+			assertThat(task.source()).isEqualTo(Format.PNG);
+			assertThat(task.sizeBytes()).isEqualTo(this.uploaded.sizeBytes());
+			assertThat(Files.isSameFile(storage.original(task), storage.original(this.uploaded))).isTrue();
+			verify(lifecycle).createShared(List.of(task), this.uploaded.id(), null, false);
+		}
+
+		@Test
+		void anotherUsersTaskIsNotFound() {
+			AuthenticatedUser bob = new AuthenticatedUser(UUID.randomUUID(), "bob");
+			ErrorResponseException problem = catchThrowableOfType(ErrorResponseException.class,
+					() -> uploads.convert(bob, this.uploaded.id(), "jpg", null, null));
+			assertThat(problem.getStatusCode().value()).isEqualTo(404);
+		}
+
+		@Test
+		void anImpossiblePairOrSeveralTargetsAre400AndAGoneOriginal409() throws IOException {
+			assertThat(catchThrowableOfType(ErrorResponseException.class,
+					() -> uploads.convert(alice, this.uploaded.id(), "mp3", null, null))
+				.getBody().getType()).hasToString("urn:cct:problem:unsupported-conversion");
+			assertThat(catchThrowableOfType(ErrorResponseException.class,
+					() -> uploads.convert(alice, this.uploaded.id(), "jpg,gif", null, null))
+				.getBody().getType()).hasToString("urn:cct:problem:one-target");
+			Files.delete(storage.original(this.uploaded));
+			ErrorResponseException gone = catchThrowableOfType(ErrorResponseException.class,
+					() -> uploads.convert(alice, this.uploaded.id(), "jpg", null, null));
+			assertThat(gone.getStatusCode().value()).isEqualTo(409);
+			assertThat(gone.getBody().getType()).hasToString("urn:cct:problem:original-gone");
+			verifyNoInteractions(lifecycle);
+		}
+
 	}
 
 	private static void assertProblem(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status,

@@ -3,6 +3,8 @@ package com.cct.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.util.List;
+
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,52 @@ import com.cct.format.Quality;
 class UploadValidatorTests {
 
 	private final UploadValidator validator = new UploadValidator(new UploadSettings(DataSize.ofBytes(100)));
+
+	@Nested
+	class Batches {
+
+		@Test
+		void aCommaListIsOneUploadPerTargetInItsOrderWithTheSameFields() {
+			List<ValidatedUpload> uploads = validator.validateAll(request("song.wav", "mp3, ogg ,flac", "low"));
+			assertThat(uploads).extracting(ValidatedUpload::target).containsExactly(Format.MP3, Format.OGG, Format.FLAC);
+			assertThat(uploads).extracting(ValidatedUpload::displayName).containsOnly("song.wav");
+			assertThat(validator.validateAll(request("song.wav", "mp3", null))).hasSize(1);
+		}
+
+		@Test
+		void repeatedFieldsAddUpToTheSameList() {
+			UploadRequest fields = UploadRequest.NONE.withFileName("song.wav")
+				.withField("newFormat", "mp3")
+				.withField("quality", "high")
+				.withField("newFormat", "ogg")
+				.withField("quality", "low");
+			assertThat(fields.newFormat()).isEqualTo("mp3,ogg");
+			assertThat(fields.quality()).as("other fields: the first wins").isEqualTo("high");
+		}
+
+		@Test
+		void oneBadTargetRefusesTheWholeBatch() {
+			assertProblem(() -> validator.validateAll(request("song.wav", "mp3,png", null)), 400, "unsupported-conversion");
+			assertProblem(() -> validator.validateAll(request("song.wav", "mp3,nope", null)), 400, "unknown-format");
+			assertProblem(() -> validator.validateAll(request("song.wav", "mp3,", null)), 400, "missing-format");
+			assertProblem(() -> validator.validateAll(request("song.wav", "mp3,zip", "low")), 400,
+					"quality-not-applicable");
+		}
+
+		@Test
+		void aTargetNamedTwiceEvenByAnotherNameIsRefused() {
+			assertProblem(() -> validator.validateAll(request("song.wav", "mp3,MP3", null)), 400, "duplicate-target");
+			assertProblem(() -> validator.validateAll(request("song.wav", "ogg,oga", null)), 400, "duplicate-target");
+		}
+
+		@Test
+		void tenTargetsAtMost() {
+			String ten = "mp3,ogg,flac,opus,aac,m4a,aiff,wma,ac3,zip";
+			assertThat(validator.validateAll(request("song.wav", ten, null))).hasSize(10);
+			assertProblem(() -> validator.validateAll(request("song.wav", ten + ",tar", null)), 400, "too-many-targets");
+		}
+
+	}
 
 	@Nested
 	class Fields {
