@@ -219,7 +219,7 @@ class FileStorageTests {
 			assertThat(storage.original(to)).hasContent("original");
 			assertThat(Files.isSameFile(storage.original(from), storage.original(to))).isTrue();
 			assertThat(Files.getAttribute(storage.original(to), "unix:nlink")).isEqualTo(2);
-			storage.deleteTaskFolder(from);
+			storage.deleteTask(from);
 			assertThat(storage.original(to)).hasContent("original");
 			assertThat(Files.getAttribute(storage.original(to), "unix:nlink")).isEqualTo(1);
 		}
