@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.cct.support.OnSharedStack;
@@ -23,6 +24,7 @@ import com.cct.support.TestStack;
  * same instant against a fresh database, three times; every one comes up, and the recurring jobs
  * exist once.
  */
+@Tag("serial") // timed under load: runs alone, after the parallel suites (see the pom)
 class ConcurrentStartSystemTests extends OnSharedStack {
 
 	@Test

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.cct.support.OnSharedStack;
@@ -31,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * no 5xx, no lost or duplicated task, every list exact. Runs {@code cct.load.seconds} (30 in make
  * test; make bench can run it longer).
  */
+@Tag("serial") // timed under load: runs alone, after the parallel suites (see the pom)
 class LoadSystemTests extends OnSharedStack {
 
 	@Test

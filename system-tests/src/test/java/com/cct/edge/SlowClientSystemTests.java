@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,7 @@ import com.cct.support.TestStack;
  * Loopback only; the other client speaks from 127.0.0.2, so nginx sees it as another address.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Tag("serial") // timed under load: runs alone, after the parallel suites (see the pom)
 class SlowClientSystemTests {
 
 	private static final int TRICKLERS = 300;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * conversions, then account B uploads one. In upload order B would wait for all of A's (about 20 of
  * A's task times); with the fair share B's starts within about two.
  */
+@Tag("serial") // timed under load: runs alone, after the parallel suites (see the pom)
 class FairnessSystemTests {
 
 	private static final int BURST = 40;

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -52,6 +53,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * place that looks at the stored objects.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("serial") // timed under load: runs alone, after the parallel suites (see the pom)
 class MultiHostSystemTests {
 
 	private static final Logger log = LoggerFactory.getLogger(MultiHostSystemTests.class);
