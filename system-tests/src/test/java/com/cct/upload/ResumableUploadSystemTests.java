@@ -102,10 +102,7 @@ class ResumableUploadSystemTests extends OnSharedStack {
 		int chunk = 150_000;
 		try (Socket socket = new Socket("127.0.0.1", URI.create(api.base()).getPort())) {
 			OutputStream out = socket.getOutputStream();
-			out.write(("PATCH /api/uploads/" + id + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-					+ user.token() + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
-					+ "Content-Type: application/offset+octet-stream\r\nContent-Length: " + chunk + "\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
+			out.write(patchHead(id, 0, chunk));
 			out.write(mp3, 0, chunk / 2);
 			out.flush();
 			// the server has them once it reads on: wait for that, then the connection drops
@@ -118,6 +115,33 @@ class ResumableUploadSystemTests extends OnSharedStack {
 		Api.Response rest = tus.patch(user.token(), id, chunk / 2, Arrays.copyOfRange(mp3, chunk / 2, mp3.length));
 
 		assertThat(rest.status()).as(rest.text()).isEqualTo(204);
+		assertThat(original(api.task(user.token(), id))).isEqualTo(mp3);
+	}
+
+	@Test
+	void aSecondPatchWhileOneIsWritingIsRefusedAndCorruptsNothing() throws Exception {
+		String id = tus.start(user.token(), mp3.length, "twice.mp3", "zip");
+		int chunk = 100_000;
+		try (Socket socket = new Socket("127.0.0.1", URI.create(api.base()).getPort())) {
+			OutputStream out = socket.getOutputStream();
+			out.write(patchHead(id, 0, chunk));
+			out.write(mp3, 0, chunk / 2);
+			out.flush();
+			// the first PATCH holds the upload while it waits for the rest of its body
+			await("the first PATCH writes").atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> Files.size(partial(id)) == chunk / 2);
+			Api.Response second = tus.patch(user.token(), id, 0, Arrays.copyOf(mp3, chunk));
+			assertThat(second.status()).as(second.text()).isEqualTo(423);
+			assertThat(second.header("Retry-After")).isNotBlank();
+			out.write(mp3, chunk / 2, chunk / 2);
+			out.flush();
+			String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+			assertThat(status).isEqualTo("HTTP/1.1 204");
+		}
+
+		assertThat(tus.offset(user.token(), id)).isEqualTo(chunk);
+		assertThat(tus.patch(user.token(), id, chunk, Arrays.copyOfRange(mp3, chunk, mp3.length)).status()).isEqualTo(204);
 		assertThat(original(api.task(user.token(), id))).isEqualTo(mp3);
 	}
 
@@ -285,6 +309,14 @@ class ResumableUploadSystemTests extends OnSharedStack {
 	}
 
 	// --- helpers
+
+	/** A PATCH's request head, for a body the test sends itself over a socket. */
+	private static byte[] patchHead(String id, long offset, long contentLength) {
+		return ("PATCH /api/uploads/" + id + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + user.token()
+				+ "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: " + offset
+				+ "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + contentLength + "\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII);
+	}
 
 	private static Path partial(String id) {
 		return stack.storage.resolve(userId).resolve(id).resolve(".part-tus-upload");

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -24,6 +24,8 @@ import com.cct.upload.TaskUploads;
 class TusUploadStore {
 
 	private static final String COLUMNS = "id, user_id, upload_length, upload_offset, metadata, file_name, new_format, quality, notify, head_checked, expires_at";
+
+	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
 	private final JdbcTemplate jdbc;
 
@@ -62,8 +64,12 @@ class TusUploadStore {
 				.stream()
 				.findFirst();
 		}
-		catch (PessimisticLockingFailureException ex) {
-			throw new UploadBusyException();
+		catch (DataAccessException ex) {
+			// 55P03 lock_not_available; Spring names it CannotAcquireLockException or leaves it uncategorized
+			if (ex.getMostSpecificCause() instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
+				throw new UploadBusyException();
+			}
+			throw ex;
 		}
 	}
 
