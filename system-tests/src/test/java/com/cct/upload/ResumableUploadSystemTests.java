@@ -100,11 +100,7 @@ class ResumableUploadSystemTests extends OnSharedStack {
 	void aPatchCutMidwayKeepsWhatArrivedAndTheUploadResumesFromThere() throws Exception {
 		String id = tus.start(user.token(), mp3.length, "cut.mp3", "zip");
 		int chunk = 150_000;
-		try (Socket socket = new Socket("127.0.0.1", URI.create(api.base()).getPort())) {
-			OutputStream out = socket.getOutputStream();
-			out.write(patchHead(id, 0, chunk));
-			out.write(mp3, 0, chunk / 2);
-			out.flush();
+		try (Socket socket = halfAPatch(id, chunk)) {
 			// the server has them once it reads on: wait for that, then the connection drops
 			Thread.sleep(500);
 		}
@@ -122,11 +118,8 @@ class ResumableUploadSystemTests extends OnSharedStack {
 	void aSecondPatchWhileOneIsWritingIsRefusedAndCorruptsNothing() throws Exception {
 		String id = tus.start(user.token(), mp3.length, "twice.mp3", "zip");
 		int chunk = 100_000;
-		try (Socket socket = new Socket("127.0.0.1", URI.create(api.base()).getPort())) {
+		try (Socket socket = halfAPatch(id, chunk)) {
 			OutputStream out = socket.getOutputStream();
-			out.write(patchHead(id, 0, chunk));
-			out.write(mp3, 0, chunk / 2);
-			out.flush();
 			// the first PATCH holds the upload while it waits for the rest of its body
 			await("the first PATCH writes").atMost(Duration.ofSeconds(30))
 				.pollInterval(Duration.ofMillis(50))
@@ -309,6 +302,16 @@ class ResumableUploadSystemTests extends OnSharedStack {
 	}
 
 	// --- helpers
+
+	/** A socket that sent the first PATCH of an upload, with the first half of its {@code chunk} bytes. */
+	private static Socket halfAPatch(String id, int chunk) throws IOException {
+		Socket socket = new Socket("127.0.0.1", URI.create(api.base()).getPort());
+		OutputStream out = socket.getOutputStream();
+		out.write(patchHead(id, 0, chunk));
+		out.write(mp3, 0, chunk / 2);
+		out.flush();
+		return socket;
+	}
 
 	/** A PATCH's request head, for a body the test sends itself over a socket. */
 	private static byte[] patchHead(String id, long offset, long contentLength) {
