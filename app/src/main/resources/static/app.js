@@ -544,6 +544,129 @@
     el.uploadLabel.textContent = label;
   }
 
+  function uploaded(task, fileName, replayed) {
+    resetUploadForm();
+    upsertTask(task, { prepend: true });
+    scheduleAccount();
+    watch(task);
+    const text = replayed
+      ? fileName + ' was already uploaded: showing that conversion.'
+      : fileName + ' uploaded: its conversion to ' + formatLabel(task.newFormat) + ' is in the list.';
+    showMessage(el.uploadMessage, 'ok', text);
+    announce(text);
+  }
+
+  function endUpload() {
+    state.xhr = null;
+    el.uploadProgress.hidden = true;
+    el.uploadSubmit.textContent = 'Convert';
+    updateQuality();
+  }
+
+  // Files above TUS_THRESHOLD go by tus 1.0 (/api/uploads, README): TUS_CHUNK per PATCH, and after a
+  // network error the upload asks HEAD for the offset the server has and goes on from there, waiting
+  // longer after each failure in a row. The upload's id is the id of its task.
+  const TUS_THRESHOLD = 8 * 1024 * 1024;
+  const TUS_CHUNK = 4 * 1024 * 1024;
+  const TUS_RETRY_DELAYS = [500, 1000, 2000, 4000, 8000, 15000, 30000, 30000, 30000, 30000];
+
+  function base64(text) {
+    return btoa(Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join(''));
+  }
+
+  async function resumableUpload(file, target, quality, notify) {
+    let current = null;
+    let stopped = false;
+    state.xhr = { abort() { stopped = true; if (current) current.abort(); } };
+    const aborted = new Error('aborted');
+    const lost = new Error('network');
+    const send = (method, url, headers, body, onProgress) => new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      current = xhr;
+      xhr.open(method, url);
+      xhr.setRequestHeader('Authorization', 'Bearer ' + state.token);
+      xhr.setRequestHeader('Tus-Resumable', '1.0.0');
+      Object.entries(headers).forEach(([name, value]) => xhr.setRequestHeader(name, value));
+      if (onProgress) xhr.upload.addEventListener('progress', (progress) => onProgress(progress.loaded));
+      xhr.addEventListener('load', () => resolve(xhr));
+      xhr.addEventListener('error', () => reject(lost));
+      xhr.addEventListener('abort', () => reject(aborted));
+      xhr.send(body || null);
+    });
+    const refused = (xhr) => new ApiError(xhr.status, toProblem(xhr.status, xhr.responseText));
+    const show = (done) => {
+      const percent = Math.min(100, Math.floor((done / file.size) * 100));
+      setUploadProgress(percent, 'Uploading… ' + percent + '%');
+    };
+    el.uploadSubmit.disabled = true;
+    el.uploadSubmit.textContent = 'Uploading…';
+    setUploadProgress(0, 'Uploading… 0%');
+    let url = null;
+    try {
+      const metadata = [['filename', file.name], ['newFormat', target], ['notify', notify ? 'true' : 'false']];
+      if (quality) metadata.push(['quality', quality]);
+      const created = await send('POST', '/api/uploads', {
+        'Upload-Length': String(file.size),
+        'Upload-Metadata': metadata.map(([key, value]) => key + ' ' + base64(value)).join(','),
+      });
+      if (created.status !== 201) throw refused(created);
+      url = created.getResponseHeader('Location');
+      let offset = 0;
+      let failures = 0;
+      while (offset < file.size) {
+        try {
+          const start = offset;
+          const patched = await send('PATCH', url, {
+            'Content-Type': 'application/offset+octet-stream',
+            'Upload-Offset': String(start),
+          }, file.slice(start, Math.min(file.size, start + TUS_CHUNK)), (loaded) => show(start + loaded));
+          if (patched.status === 204) {
+            offset = Number(patched.getResponseHeader('Upload-Offset'));
+            failures = 0;
+            show(offset);
+            continue;
+          }
+          // 409: the server has another offset; 423: a cut PATCH still holds the upload; 5xx: try again
+          if (patched.status !== 409 && patched.status !== 423 && patched.status < 500) throw refused(patched);
+        } catch (error) {
+          if (error !== lost) throw error;
+        }
+        if (failures >= TUS_RETRY_DELAYS.length) throw lost;
+        const wait = TUS_RETRY_DELAYS[failures++];
+        setUploadProgress(Math.floor((offset / file.size) * 100), 'Connection lost: resuming in ' + Math.ceil(wait / 1000) + ' s…');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        if (stopped) throw aborted;
+        try {
+          const head = await send('HEAD', url, {});
+          if (head.status === 200) offset = Number(head.getResponseHeader('Upload-Offset'));
+          else if (head.status !== 423 && head.status < 500) throw refused(head);
+        } catch (error) {
+          if (error !== lost) throw error;
+        }
+      }
+      setUploadProgress(100, 'Checking the file…');
+      const task = await api('/api/tasks/' + url.substring(url.lastIndexOf('/') + 1));
+      endUpload();
+      uploaded(task, file.name, false);
+    } catch (error) {
+      endUpload();
+      if (error === aborted) {
+        // tus termination: the bytes sent so far are deleted at once, not when they expire
+        if (url) send('DELETE', url, {}).catch(() => {});
+        showMessage(el.uploadMessage, 'info', 'Upload stopped.');
+      } else if (error === lost) {
+        showMessage(el.uploadMessage, 'error', {
+          title: 'Upload interrupted',
+          detail: 'The connection stayed down. Try again later.',
+        });
+      } else if (error instanceof ApiError && error.status === 401) {
+        sessionEnded();
+      } else {
+        showError(el.uploadMessage, error);
+      }
+    }
+  }
+
   function onUpload(event) {
     event.preventDefault();
     hideMessage(el.uploadMessage);
@@ -551,6 +674,11 @@
     if (!state.file || !target || state.xhr) {
       if (!state.file) showMessage(el.uploadMessage, 'error', { title: 'No file', detail: 'Choose a file first.' });
       else if (!target) showMessage(el.uploadMessage, 'error', { title: 'No format', detail: 'Choose the format to convert to.' });
+      return;
+    }
+    if (state.file.size > TUS_THRESHOLD) {
+      const quality = el.qualitySelect.value && !el.qualitySelect.disabled ? el.qualitySelect.value : null;
+      resumableUpload(state.file, target, quality, el.notifyInput.checked);
       return;
     }
     // Fields first, the file last: the server checks the file's first bytes against them before it
@@ -574,12 +702,7 @@
       setUploadProgress(percent, 'Uploading… ' + percent + '%');
     });
     xhr.upload.addEventListener('load', () => setUploadProgress(100, 'Checking the file…'));
-    const finish = () => {
-      state.xhr = null;
-      el.uploadProgress.hidden = true;
-      el.uploadSubmit.textContent = 'Convert';
-      updateQuality();
-    };
+    const finish = endUpload;
     xhr.addEventListener('load', () => {
       finish();
       if (xhr.status === 201) {
@@ -590,16 +713,7 @@
           showError(el.uploadMessage, error);
           return;
         }
-        const replayed = xhr.getResponseHeader('Idempotent-Replayed') === 'true';
-        resetUploadForm();
-        upsertTask(task, { prepend: true });
-        scheduleAccount();
-        watch(task);
-        const text = replayed
-          ? fileName + ' was already uploaded: showing that conversion.'
-          : fileName + ' uploaded: its conversion to ' + formatLabel(task.newFormat) + ' is in the list.';
-        showMessage(el.uploadMessage, 'ok', text);
-        announce(text);
+        uploaded(task, fileName, xhr.getResponseHeader('Idempotent-Replayed') === 'true');
         return;
       }
       if (xhr.status === 401) {

@@ -42,6 +42,8 @@ class SecurityConfiguration {
 				.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
 				.requestMatchers(HttpMethod.POST, "/api/auth/signup", "/api/auth/login").permitAll()
 				.requestMatchers(HttpMethod.GET, "/api/formats", "/api/auth/verify").permitAll()
+				// tus discovery: what the server speaks, nothing of anyone's uploads
+				.requestMatchers(HttpMethod.OPTIONS, "/api/uploads", "/api/uploads/**").permitAll()
 				.requestMatchers("/api/**").authenticated()
 				.anyRequest().permitAll())
 			.exceptionHandling(errors -> errors

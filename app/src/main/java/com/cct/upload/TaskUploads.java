@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -309,6 +311,81 @@ public class TaskUploads {
 	 */
 	long storeOriginal(UUID userId, UUID taskId, String originalFile, InputStream content) throws IOException {
 		return this.storage.storeOriginal(userId, taskId, originalFile, content);
+	}
+
+	/** The fields of an upload that arrived apart from its bytes (a resumable upload's metadata). */
+	public record Fields(String fileName, String newFormat, String quality, String notifyOwner) {
+
+		UploadRequest request() {
+			return new UploadRequest(this.fileName, this.newFormat, this.quality, this.notifyOwner);
+		}
+
+	}
+
+	/** The largest file accepted ({@code CCT_MAX_UPLOAD_SIZE}). */
+	public long maxSize() {
+		return this.validator.maxSize();
+	}
+
+	/** Checks every field that needs no bytes, as the one-request upload does; throws its 4xx problems. */
+	public void checkFields(Fields fields) {
+		this.validator.validate(fields.request());
+	}
+
+	/** Checks a file's first bytes ({@value #HEAD_BYTES} at most) against its fields; a 415 when they do not fit. */
+	public void checkHead(Fields fields, byte[] head) {
+		this.validator.sourceOf(this.validator.validate(fields.request()), detect(head));
+	}
+
+	/**
+	 * Creates the task of an upload whose bytes were stored apart (a completed resumable upload):
+	 * {@code complete} is a local file holding the whole upload; it is stored as the original and
+	 * the task goes through the same checks and the same lifecycle as a one-request upload. On any
+	 * refusal the task folder is deleted.
+	 */
+	public Task createFromStored(UUID userId, UUID taskId, Fields fields, Path complete) {
+		try {
+			User owner = this.users.findById(userId)
+				.orElseThrow(() -> Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+						"The account of this token does not exist."));
+			ValidatedUpload upload = this.validator.validate(fields.request());
+			long size = Files.size(complete);
+			byte[] head;
+			try (InputStream in = Files.newInputStream(complete)) {
+				head = in.readNBytes(HEAD_BYTES);
+			}
+			if (head.length == 0) {
+				throw UploadValidator.empty();
+			}
+			Optional<Format> source = this.validator.sourceOf(upload, detect(head));
+			String originalFile = FileStorage.newStoredName(upload.storedExtension());
+			try (InputStream in = Files.newInputStream(complete)) {
+				// through the storage (a copy into the folder or the bucket); the caller removes the partial file
+				storeOriginal(userId, taskId, originalFile, in);
+			}
+			boolean notify = upload.notifyOwner() != null ? upload.notifyOwner() : owner.notifyOwner();
+			Task task = Task.uploaded(taskId, userId, upload.displayName(), source.orElse(null), upload.target(),
+					upload.quality(), size, originalFile, FileStorage.newStoredName(upload.target().extension()), notify,
+					null, this.clock.instant());
+			return this.lifecycle.create(task);
+		}
+		catch (UsageLimitException ex) {
+			discardOriginal(userId, taskId);
+			throw LimitProblems.of(ex, false);
+		}
+		catch (IOException ex) {
+			discardOriginal(userId, taskId);
+			throw new UncheckedIOException(ex);
+		}
+		catch (RuntimeException ex) {
+			discardOriginal(userId, taskId);
+			throw ex;
+		}
+	}
+
+	/** Deletes the task folder of an upload that never became a task (a terminated or expired resumable one). */
+	public void discard(UUID userId, UUID taskId) {
+		discardOriginal(userId, taskId);
 	}
 
 	/** Deletes what an upload stored. */

@@ -140,6 +140,38 @@ class PageBrowserTests {
 	}
 
 	@Test
+	void aLargeFileGoesByTusAndResumesAfterTheNetworkDrops() throws IOException {
+		Path wav = Media.audio(files, "long tone.wav", 160);
+		byte[] bytes = Files.readAllBytes(wav);
+		assertThat(bytes.length).as("above the page's tus threshold of 8 MB").isGreaterThan(9 << 20);
+		try (CuttingProxy proxy = new CuttingProxy(stack.webPort, 6L << 20, Duration.ofSeconds(2))) {
+			driver.get("http://127.0.0.1:" + proxy.port() + "/");
+			driver.executeScript("sessionStorage.clear()");
+			driver.get("http://127.0.0.1:" + proxy.port() + "/");
+			waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+			signUpAndLogIn();
+
+			chooseFile(wav);
+			new Select(byId("format-select")).selectByValue("mp3");
+			byId("upload-submit").click();
+
+			WebElement task = waitFor(Duration.ofSeconds(120))
+				.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#task-list .task")));
+			assertThat(proxy.hasCut()).as("the network dropped mid-upload").isTrue();
+			assertThat(byId("upload-message").getText()).contains("long tone.wav uploaded");
+			String id = task.getDomAttribute("id").substring("task-".length());
+			waitFor(Duration.ofSeconds(120)).until(ExpectedConditions
+				.attributeToBe(By.id("task-" + id), "data-status", "processed"));
+			String token = (String) driver.executeScript("return sessionStorage.getItem('cct.token')");
+			Api api = stack.api();
+			JsonNode stored = api.task(token, id);
+			Api.Response original = api.get("/api/files/" + stored.get("originalFile").asText(), token);
+			assertThat(original.status()).isEqualTo(200);
+			assertThat(original.bytes()).as("the original, byte for byte").isEqualTo(bytes);
+		}
+	}
+
+	@Test
 	void showsTheProblemWhenTheContentIsNotWhatItsNameClaims() {
 		signUpAndLogIn();
 		Path notes = Media.write(files.resolve("notes.mp3"),

@@ -33,7 +33,10 @@ import com.cct.support.Api;
 import com.cct.support.Media;
 import com.cct.support.Tasks;
 import com.cct.support.TestStack;
+import com.cct.support.Tus;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Every route the OpenAPI description lists, called with every kind of credential, against one table
@@ -50,7 +53,11 @@ class AccessControlSystemTests extends OnSharedStack {
 	/** What a route acts on; the owner gets a fresh one where the call changes it. */
 	enum Subject {
 		NOTHING, NEW_ACCOUNT, CREDENTIALS, UPLOAD, FINISHED_TASK, DELETABLE_TASK, RUNNING_TASK, FAILED_TASK, RESULT_FILE,
-		NEW_KEY, OWN_KEY, NEW_WEBHOOK, OWN_WEBHOOK, WRONG_PASSWORD
+		NEW_KEY, OWN_KEY, NEW_WEBHOOK, OWN_WEBHOOK, WRONG_PASSWORD,
+		/** tus creation, with its headers */
+		RESUMABLE_CREATION,
+		/** a tus upload in progress (PATCH, DELETE); a stranger tries the finished task's id */
+		RESUMABLE_UPLOAD
 	}
 
 	record Row(Subject subject, int[] statuses) {
@@ -88,7 +95,10 @@ class AccessControlSystemTests extends OnSharedStack {
 			"POST /api/tasks/{id}/cancel",     Subject.RUNNING_TASK,   401, 401, 401, 401, 401, 404, 202,
 			"POST /api/tasks/{id}/retry",      Subject.FAILED_TASK,    401, 401, 401, 401, 401, 404, 202,
 			"GET /api/tasks/{id}/events",      Subject.FINISHED_TASK,  401, 401, 401, 401, 401, 404, 200,
-			"GET /api/files/{name}",           Subject.RESULT_FILE,    401, 401, 401, 401, 401, 404, 200);
+			"GET /api/files/{name}",           Subject.RESULT_FILE,    401, 401, 401, 401, 401, 404, 200,
+			"POST /api/uploads",               Subject.RESUMABLE_CREATION, 401, 401, 401, 401, 401, 201, 201,
+			"PATCH /api/uploads/{id}",         Subject.RESUMABLE_UPLOAD, 401, 401, 401, 401, 401, 404, 204,
+			"DELETE /api/uploads/{id}",        Subject.RESUMABLE_UPLOAD, 401, 401, 401, 401, 401, 404, 204);
 	// @formatter:on
 
 	private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
@@ -233,6 +243,13 @@ class AccessControlSystemTests extends OnSharedStack {
 			case FAILED_TASK -> failedTask();
 			case OWN_KEY -> api.postJson("/api/keys", Map.of("name", "acl"), owner.token()).json();
 			case OWN_WEBHOOK -> webhook(owner.token()).json();
+			case RESUMABLE_UPLOAD -> {
+				// resolve() takes an id (the upload's) and a processedFile (unused by these routes)
+				ObjectNode upload = JsonNodeFactory.instance.objectNode();
+				upload.put("id", new Tus(api).start(owner.token(), 1000, "song.wav", "mp3"));
+				upload.put("processedFile", finished.get("processedFile").asText());
+				yield upload;
+			}
 			default -> finished;
 		};
 	}
@@ -294,6 +311,12 @@ class AccessControlSystemTests extends OnSharedStack {
 			case WRONG_PASSWORD -> api.send(request(path, token).method(method, HttpRequest.BodyPublishers
 				.ofString("{\"password\":\"not-it-0\",\"oldPassword\":\"not-it-0\",\"newPassword\":\"another-horse-7\"}"))
 				.header("Content-Type", "application/json")
+				.build());
+			case RESUMABLE_CREATION -> new Tus(api).create(token, 1000, Tus.metadata("filename", "song.wav", "newFormat", "mp3"));
+			case RESUMABLE_UPLOAD -> api.send(new Tus(api).request(path, token)
+				.header("Content-Type", "application/offset+octet-stream")
+				.header("Upload-Offset", "0")
+				.method(method, HttpRequest.BodyPublishers.noBody())
 				.build());
 			default -> api.send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()).build());
 		};
