@@ -195,6 +195,9 @@ for target in $SERVERS; do
   done
 done
 
+report() { scale report --parts "$PARTS" --md "$RESULTS/scale-latest.md" --json "$RESULTS/scale-latest.json" > /dev/null; }
+report # the job side's table stands even if the stream runs below fail
+
 # ------------------------------------------------------------------ the event side
 stop_workers
 for n in $STREAMS; do
@@ -203,13 +206,16 @@ for n in $STREAMS; do
   scale sse --port "$WEB_PORT" --token "$TOKEN" --db "$DB" --streams "$n" --tasks 50 --file "$TINY" \
     --web-pid "$WEB_PID" --ready "$WORK/ready" --out "$PARTS/sse-$(printf %05d "$n").json" > "$LOGS/sse-$n.log" 2>&1 &
   SSE_PID=$!
-  for ((i = 0; i < 600 && ! -f $WORK/ready; i++)); do kill -0 "$SSE_PID" 2> /dev/null || break; sleep 0.5; done
+  for ((i = 0; i < 600; i++)); do
+    [[ -f $WORK/ready ]] && break
+    kill -0 "$SSE_PID" 2> /dev/null || break
+    sleep 0.5
+  done
   start_workers 1
-  wait "$SSE_PID" || die "the stream run failed: $(tail -3 "$LOGS/sse-$n.log")"
-  tail -1 "$LOGS/sse-$n.log"
+  if wait "$SSE_PID"; then tail -1 "$LOGS/sse-$n.log"; else say "the $n-stream run failed: $(tail -3 "$LOGS/sse-$n.log")"; fi
   stop_workers
   kill -0 "$WEB_PID" 2> /dev/null || die "the web process died under $n streams; see $LOGS/web.log"
 done
 
-scale report --parts "$PARTS" --md "$RESULTS/scale-latest.md" --json "$RESULTS/scale-latest.json" > /dev/null
+report
 say "done in $(($(date +%s) - STARTED)) s: bench/results/scale-latest.md"

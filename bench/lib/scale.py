@@ -213,10 +213,10 @@ def proc_status(pid):
 def heap_used_kb(pid):
     out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
     for line in out.splitlines():
-        if "used" in line and ("heap" in line.lower() or "garbage" in line.lower()):
-            for part in line.replace(",", " ").split():
-                if part.endswith("K") and part[:-1].isdigit():
-                    return int(part[:-1])
+        if "used" in line and "heap" in line.lower():
+            used = line.split("used", 1)[1].replace(",", " ").split()[0]
+            if used.endswith("K") and used[:-1].isdigit():
+                return int(used[:-1])
     return None
 
 
@@ -236,7 +236,8 @@ async def sse_stream(task_id, token, port, opened, results, errors):
             line = await reader.readline()
             if not line:
                 break
-            if line.startswith(b"data:") and (b'"succeeded"' in line or b'"failed"' in line):
+            # Tomcat's chunks may split "data:" from the JSON, so any line that carries the final status counts
+            if any(b'"status":"%s"' % s in line for s in (b"processed", b"failed", b"cancelled")):
                 results.append((task_id, time.time()))
                 break
         writer.close()
@@ -273,8 +274,8 @@ async def sse_main(args):
     lat = [(t - finished[i]) for i, t in results if i in finished]
     n = max(1, len(opened))
     result = {"streams": args.streams, "opened": len(opened), "errors": errors, "open_seconds": round(open_s, 1),
-              "events_received": len(results), "event_latency_p50_ms": round(percentile(lat, 50) * 1000),
-              "event_latency_p99_ms": round(percentile(lat, 99) * 1000),
+              "events_received": len(results), "event_latency_p50_ms": round((percentile(lat, 50) or 0) * 1000),
+              "event_latency_p99_ms": round((percentile(lat, 99) or 0) * 1000),
               "rss_kb_per_stream": round((held["rss_kb"] - base["rss_kb"]) / n, 1),
               "heap_kb_per_stream": None if base_heap is None or held_heap is None else round((held_heap - base_heap) / n, 1),
               "threads": [base["threads"], held["threads"]], "fds": [base["fds"], held["fds"]],
