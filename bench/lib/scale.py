@@ -295,11 +295,11 @@ def cmd_report(args):
              f"Run {meta['when']} on {meta['machine']}; command `{meta['command']}`. Noisy shared box: compare",
              "ratios and per-task costs, not absolute throughput. Redis counts are of the whole server.", "",
              "## Uploads -> tasks, by JobRunr servers", "",
-             "| servers | rate/s | accepted | finished | tasks/s | pickup p50 ms | p99 ms | PG CPU ms/task | xacts/task "
+             "| servers | offered -> accepted /s | accepted | finished | tasks/s | pickup p50 ms | p99 ms | PG CPU ms/task | xacts/task "
              "| stmts/task | tuples/task | Redis cmds/task | jobrunr B/task | ours B/task | gen CPU s | machine busy | load |",
              "|" + "---|" * 17]
     for p in points:
-        lines.append(f"| {p['servers']} | {p['rate']} | {p['accepted']} | {p['finished']} | {p['tasks_per_s']} "
+        lines.append(f"| {p['servers']} | {p['rate']:g} -> {p['accepted'] / max(0.1, p['send_seconds']):.1f} | {p['accepted']} | {p['finished']} | {p['tasks_per_s']} "
                      f"| {p['pickup_p50_ms']} | {p['pickup_p99_ms']} | {p['pg_cpu_ms_per_task']} | {p['xacts_per_task']} "
                      f"| {p['statements_per_task']} | {p['tuples_written_per_task']} | {p['redis_cmds_per_task']} "
                      f"| {p['jobrunr_bytes_per_task']} | {p['our_bytes_per_task']} | {p['generator_cpu_s']} "
