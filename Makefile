@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: run test build services test-services check-deploy bench clean
+.PHONY: run test build services test-services check-deploy bench bench-scale clean
 
 ## Build, make sure ffmpeg/PostgreSQL/Redis are there, then run web + one worker (Ctrl-C stops both).
 run: services build
@@ -28,6 +28,11 @@ test-services:
 ## Speed and memory scenarios against a fresh stack; writes bench/results/latest.md and latest.json.
 bench: services build
 	bash scripts/bench.sh
+
+## How far one PostgreSQL and one Redis carry the job system (no-op converter, 1/5/20 JobRunr servers,
+## 1,000 and 5,000 event streams); writes bench/results/scale-latest.md and .json. See docs/scaling.md.
+bench-scale: services
+	bash scripts/bench-scale.sh
 
 check-deploy:
 	bash scripts/check-deploy.sh
