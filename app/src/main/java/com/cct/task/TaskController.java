@@ -49,20 +49,24 @@ class TaskController {
 	}
 
 	@PostMapping
-	@Operation(summary = "Upload a file and queue its conversion",
+	@Operation(operationId = "create", summary = "Upload a file and queue its conversion",
 			description = "The body is multipart/form-data (file part 'fileName' or 'file', fields 'newFormat', 'quality', "
 					+ "'notify'; send the fields before the file so a wrong file is refused before it is stored), or the "
 					+ "file itself (any other Content-Type, e.g. application/octet-stream) with the fields in the query: "
 					+ "?fileName=song.wav&newFormat=mp3. Several targets (newFormat=mp3,ogg,flac, or newFormat repeated; at "
 					+ "most 10, each once) make a batch: one task per target sharing one stored original, answered as "
 					+ "{\"tasks\": [...]} in the targets' order, without Location.")
-	@Parameter(name = "newFormat", in = ParameterIn.QUERY, description = "Target format, e.g. mp3, webm, png, zip; see GET /api/formats (or a multipart field)")
-	@Parameter(name = "fileName", in = ParameterIn.QUERY, description = "The file's name, for a raw body")
-	@Parameter(name = "quality", in = ParameterIn.QUERY, description = "high, medium or low (media only)")
-	@Parameter(name = "notify", in = ParameterIn.QUERY, description = "false: no mail when the task ends (default: the account's setting)")
-	@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "A retry with the same key returns the same task")
+	@Parameter(name = "newFormat", in = ParameterIn.QUERY, description = "Target format, e.g. mp3, webm, png, zip; see GET /api/formats (or a multipart field)", schema = @Schema(type = "string"))
+	@Parameter(name = "quality", in = ParameterIn.QUERY, description = "high, medium or low (media only)", schema = @Schema(type = "string"))
+	@Parameter(name = "notify", in = ParameterIn.QUERY, description = "false: no mail when the task ends (default: the account's setting)", schema = @Schema(type = "boolean"))
+	@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "A retry with the same key returns the same task", schema = @Schema(type = "string"))
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The file as a multipart part (the fields may "
+			+ "also be multipart fields), or the raw file with ?fileName=... in the query",
+			content = @Content(mediaType = "multipart/form-data", schema = @Schema(implementation = UploadForm.class)))
 	@ApiResponse(responseCode = "201", description = "Task created (or replayed for a known Idempotency-Key); for several targets {\"tasks\": [...]}",
-			content = @Content(schema = @Schema(oneOf = { TaskResponse.class, BatchResponse.class })))
+			content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+	// (a batch's {"tasks": [...]} is described, not typed: as oneOf/anyOf the generated clients cannot
+	// tell the two shapes apart, and the one-target answer is the course contract)
 	@ApiResponse(responseCode = "400", description = "Missing part, unknown format or quality, unsupported pair, empty file, unreadable body")
 	@ApiResponse(responseCode = "413", description = "File larger than CCT_MAX_UPLOAD_SIZE, or more than the account's storage quota has left")
 	@ApiResponse(responseCode = "415", description = "The content is not what the file name claims")
@@ -149,6 +153,12 @@ class TaskController {
 	ResponseEntity<TaskResponse> retry(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id) {
 		return ResponseEntity.status(HttpStatus.ACCEPTED)
 			.body(TaskResponse.of(this.service.retry(user.id(), TaskIds.parse(id))));
+	}
+
+	/** What a multipart upload carries, for the OpenAPI document only (the body is read by TaskUploads). */
+	@Schema(name = "UploadForm")
+	record UploadForm(@Schema(description = "The file (course name of the part)", type = "string", format = "binary") String fileName,
+			@Schema(description = "The file, under its common name", type = "string", format = "binary") String file) {
 	}
 
 }

@@ -133,10 +133,12 @@ class BatchSystemTests {
 	@Test
 	void theApiDocumentDescribesBothAnswersAndTheConvertRoute() {
 		JsonNode docs = api.get("/v3/api-docs", null).json();
-		JsonNode created = docs.at("/paths/~1api~1tasks/post/responses/201/content");
-		assertThat(created.toString()).contains("TaskResponse").contains("BatchResponse");
+		JsonNode created = docs.at("/paths/~1api~1tasks/post/responses/201");
+		// typed as the one-target answer (generated clients cannot tell a oneOf of the two apart), the
+		// batch's shape described
+		assertThat(created.at("/content").toString()).contains("TaskResponse");
+		assertThat(created.at("/description").asText()).contains("{\"tasks\": [...]}");
 		assertThat(docs.at("/paths/~1api~1tasks~1{id}~1convert/post/requestBody").isMissingNode()).isFalse();
-		assertThat(docs.at("/components/schemas/BatchResponse/properties/tasks").isMissingNode()).isFalse();
 	}
 
 	@Test

@@ -27,6 +27,7 @@ import com.cct.web.Problems;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -64,7 +65,7 @@ class TusController {
 	}
 
 	@RequestMapping(method = RequestMethod.OPTIONS)
-	@Operation(summary = "What this tus server speaks", description = "Tus-Version, Tus-Extension, Tus-Max-Size")
+	@Operation(operationId = "uploadOptions", summary = "What this tus server speaks", description = "Tus-Version, Tus-Extension, Tus-Max-Size")
 	ResponseEntity<Void> options(HttpServletResponse response) {
 		return ResponseEntity.noContent()
 			.header("Tus-Resumable", VERSION)
@@ -75,12 +76,12 @@ class TusController {
 	}
 
 	@PostMapping
-	@Operation(summary = "Start a resumable upload (tus creation)",
+	@Operation(operationId = "createUpload", summary = "Start a resumable upload (tus creation)",
 			description = "Upload-Length: the file's size; Upload-Metadata: filename, newFormat, optional quality and "
 					+ "notify, each value in base64. The id in Location is the id of the task the upload becomes.")
-	@Parameter(name = "Tus-Resumable", in = ParameterIn.HEADER, required = true, description = "1.0.0")
-	@Parameter(name = "Upload-Length", in = ParameterIn.HEADER, required = true)
-	@Parameter(name = "Upload-Metadata", in = ParameterIn.HEADER, required = true)
+	@Parameter(name = "Tus-Resumable", in = ParameterIn.HEADER, required = true, description = "1.0.0", schema = @Schema(type = "string"))
+	@Parameter(name = "Upload-Length", in = ParameterIn.HEADER, required = true, schema = @Schema(type = "string"))
+	@Parameter(name = "Upload-Metadata", in = ParameterIn.HEADER, required = true, schema = @Schema(type = "string"))
 	@ApiResponse(responseCode = "201", description = "Created; Location, Upload-Expires")
 	@ApiResponse(responseCode = "400", description = "Missing or invalid Upload-Length or Upload-Metadata, unknown format")
 	@ApiResponse(responseCode = "412", description = "Tus-Resumable is not 1.0.0")
@@ -98,7 +99,7 @@ class TusController {
 	}
 
 	@RequestMapping(path = "/{id}", method = RequestMethod.HEAD)
-	@Operation(summary = "How many bytes of the upload arrived (tus core)")
+	@Operation(operationId = "uploadOffset", summary = "How many bytes of the upload arrived (tus core)")
 	ResponseEntity<Void> head(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id,
 			HttpServletRequest request, HttpServletResponse response) {
 		checkVersion(request, response);
@@ -117,11 +118,11 @@ class TusController {
 	}
 
 	@PatchMapping("/{id}")
-	@Operation(summary = "Send the next bytes of the upload (tus core)",
+	@Operation(operationId = "appendToUpload", summary = "Send the next bytes of the upload (tus core)",
 			description = "Content-Type application/offset+octet-stream, Upload-Offset: the offset HEAD answered. "
 					+ "The PATCH that brings the last byte creates the task GET /api/tasks/{id} shows.")
-	@Parameter(name = "Tus-Resumable", in = ParameterIn.HEADER, required = true, description = "1.0.0")
-	@Parameter(name = "Upload-Offset", in = ParameterIn.HEADER, required = true)
+	@Parameter(name = "Tus-Resumable", in = ParameterIn.HEADER, required = true, description = "1.0.0", schema = @Schema(type = "string"))
+	@Parameter(name = "Upload-Offset", in = ParameterIn.HEADER, required = true, schema = @Schema(type = "string"))
 	@ApiResponse(responseCode = "204", description = "Written; Upload-Offset is the new offset")
 	@ApiResponse(responseCode = "404", description = "No such upload, not yours, or expired")
 	@ApiResponse(responseCode = "409", description = "Upload-Offset is not the upload's offset")
@@ -152,7 +153,7 @@ class TusController {
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Abandon the upload and delete its bytes (tus termination)")
+	@Operation(operationId = "terminateUpload", summary = "Abandon the upload and delete its bytes (tus termination)")
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "404", description = "No such upload in progress, or not yours")
 	ResponseEntity<Void> delete(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable String id,
