@@ -38,6 +38,8 @@ STARTED=$(date +%s)
 
 say() { printf '[bench-scale %4ds] %s\n' "$(($(date +%s) - STARTED))" "$*"; }
 die() { say "FAILED: $*"; exit 1; }
+# shellcheck source=bench/lib/common.sh
+source "$LIB/common.sh"
 scale() { "$PY" "$LIB/scale.py" "$@"; }
 
 # ------------------------------------------------------------------ prerequisites
@@ -60,14 +62,6 @@ fi
 
 # ------------------------------------------------------------------ everything we start, stopped on exit
 WEB_PID="" WORKER_PIDS=() PG_DIR=$WORK/pgdata
-stop_pid() { # pid, seconds to wait after SIGTERM
-  local pid=$1 wait_s=${2:-30} i
-  [[ -n $pid ]] && kill -0 "$pid" 2> /dev/null || return 0
-  kill -TERM "$pid" 2> /dev/null || true
-  for ((i = 0; i < wait_s * 10; i++)); do kill -0 "$pid" 2> /dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2> /dev/null || true
-  wait "$pid" 2> /dev/null || true
-}
 stop_workers() {
   local pid
   for pid in "${WORKER_PIDS[@]}"; do kill -TERM "$pid" 2> /dev/null || true; done
@@ -127,15 +121,6 @@ common_env() {
     CCT_USER_RUNNING_TASKS=1000000 CCT_USER_STREAMS=1000000
   unset SPRING_PROFILES_ACTIVE SPRING_MAIL_HOST
 }
-wait_health() { # name, port, pid
-  local i
-  for ((i = 0; i < 600; i++)); do
-    kill -0 "$3" 2> /dev/null || die "$1 exited during start-up; see $LOGS"
-    curl -sf --max-time 2 "http://127.0.0.1:$2/actuator/health" > /dev/null 2>&1 && return 0
-    sleep 0.5
-  done
-  die "$1 not healthy after 300 s; see $LOGS"
-}
 # Each JobRunr server is its own small JVM (the worker wires exactly one BackgroundJobServer), two
 # worker threads each, started together so that 20 start in about the time of a few.
 start_workers() { # how many to add
@@ -151,14 +136,14 @@ start_workers() { # how many to add
     WORKER_PIDS+=($!)
     new+=("${ports[i]}:$!")
   done
-  for pid in "${new[@]}"; do wait_health worker "${pid%%:*}" "${pid##*:}"; done
+  for pid in "${new[@]}"; do wait_health worker "${pid%%:*}" "${pid##*:}" 300; done
 }
 
 # ------------------------------------------------------------------ web, account, a tiny file
 (common_env; export SERVER_PORT=$WEB_PORT MANAGEMENT_SERVER_PORT=$WEB_MGMT JOBRUNR_DASHBOARD_PORT=$DASH_PORT
   exec java -Xmx512m -XX:+ExitOnOutOfMemoryError -jar "$WORK/jars/app.jar") > "$LOGS/web.log" 2>&1 &
 WEB_PID=$!
-wait_health web "$WEB_MGMT" "$WEB_PID"
+wait_health web "$WEB_MGMT" "$WEB_PID" 300
 TOKEN=$("$PY" "$LIB/driver.py" account --port "$WEB_PORT")
 TINY=$WORK/tiny.mp3
 ffmpeg -v error -y -f lavfi -i "sine=frequency=660:duration=0.2" -b:a 32k "$TINY"

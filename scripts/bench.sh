@@ -36,6 +36,8 @@ STARTED=$(date +%s)
 
 say() { printf '[bench %4ds] %s\n' "$(($(date +%s) - STARTED))" "$*"; }
 die() { say "FAILED: $*"; exit 1; }
+# shellcheck source=bench/lib/common.sh
+source "$LIB/common.sh"
 driver() { "$PY" "$LIB/driver.py" "$@"; }
 
 # ------------------------------------------------------------------ prerequisites
@@ -55,14 +57,6 @@ psql -h 127.0.0.1 -U postgres -XAtqc 'select 1' > /dev/null || die "PostgreSQL o
 # ------------------------------------------------------------------ everything we start, stopped on exit
 WEB_PID="" WORKER_PID="" REDIS_PID=""
 NGINX_CONF=$WORK/sink/nginx.conf
-stop_pid() { # pid, seconds to wait after SIGTERM
-  local pid=$1 wait_s=${2:-30} i
-  [[ -n $pid ]] && kill -0 "$pid" 2> /dev/null || return 0
-  kill -TERM "$pid" 2> /dev/null || true
-  for ((i = 0; i < wait_s * 10; i++)); do kill -0 "$pid" 2> /dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2> /dev/null || true
-  wait "$pid" 2> /dev/null || true
-}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -110,15 +104,6 @@ say "ports: web $WEB_PORT/$WEB_MGMT, worker $WORKER_MGMT, redis $REDIS_PORT, sin
 fresh_db() {
   psql -h 127.0.0.1 -U postgres -XAtqc "drop database if exists $DB with (force)" > /dev/null
   psql -h 127.0.0.1 -U postgres -XAtqc "create database $DB" > /dev/null
-}
-wait_health() { # name, port, pid
-  local i
-  for ((i = 0; i < 240; i++)); do
-    kill -0 "$3" 2> /dev/null || die "$1 exited during start-up; see $LOGS"
-    curl -sf --max-time 2 "http://127.0.0.1:$2/actuator/health" > /dev/null 2>&1 && return 0
-    sleep 0.5
-  done
-  die "$1 not healthy after 120 s; see $LOGS"
 }
 # One bench account uploads thousands of files that no worker converts in phase A: the fair-use
 # limits (issue 12) would answer most of them 429, so they are lifted here.
