@@ -52,7 +52,8 @@ public interface UserRepository extends ListCrudRepository<User, UUID> {
 	 * The version login tokens of the account must carry; empty when the account is gone. A new
 	 * password moves it on ({@link #changePassword}).
 	 */
-	@Transactional(readOnly = true)
+	// no transaction of its own: one read, asked on every request, must fail as a plain DataAccessException
+	// (a read-only transaction whose rollback fails on a dead connection threw TransactionSystemException)
 	@Query("select token_version from users where id = :id")
 	Optional<Integer> findTokenVersion(UUID id);
 

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 import com.cct.keys.ApiKeys;
 import com.cct.user.UserRepository;
@@ -46,7 +47,7 @@ class BearerAuthentication {
 			return this.users.findTokenVersion(token.user().id()).map(version -> version == token.version())
 				.orElse(false);
 		}
-		catch (DataAccessException ex) {
+		catch (DataAccessException | TransactionException ex) {
 			// the signature checked out; with PostgreSQL away the request can only reach what Redis serves
 			// (task snapshots), and a password change cannot happen meanwhile either
 			log.debug("Token version of {} not checked, database unavailable: {}", token.user().id(),

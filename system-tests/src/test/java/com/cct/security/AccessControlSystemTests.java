@@ -57,7 +57,9 @@ class AccessControlSystemTests extends OnSharedStack {
 		/** tus creation, with its headers */
 		RESUMABLE_CREATION,
 		/** a tus upload in progress (PATCH, DELETE); a stranger tries the finished task's id */
-		RESUMABLE_UPLOAD
+		RESUMABLE_UPLOAD,
+		/** the finished task's original converted again (a new task) */
+		CONVERT
 	}
 
 	record Row(Subject subject, int[] statuses) {
@@ -94,6 +96,7 @@ class AccessControlSystemTests extends OnSharedStack {
 			"DELETE /api/tasks/{id}",          Subject.DELETABLE_TASK, 401, 401, 401, 401, 401, 404, 204,
 			"POST /api/tasks/{id}/cancel",     Subject.RUNNING_TASK,   401, 401, 401, 401, 401, 404, 202,
 			"POST /api/tasks/{id}/retry",      Subject.FAILED_TASK,    401, 401, 401, 401, 401, 404, 202,
+			"POST /api/tasks/{id}/convert",    Subject.CONVERT,        401, 401, 401, 401, 401, 404, 201,
 			"GET /api/tasks/{id}/events",      Subject.FINISHED_TASK,  401, 401, 401, 401, 401, 404, 200,
 			"GET /api/files/{name}",           Subject.RESULT_FILE,    401, 401, 401, 401, 401, 404, 200,
 			"POST /api/uploads",               Subject.RESUMABLE_CREATION, 401, 401, 401, 401, 401, 201, 201,
@@ -300,6 +303,7 @@ class AccessControlSystemTests extends OnSharedStack {
 				yield api.postJson(path, Map.of("username", name, "password", "correct-horse-9"), token);
 			}
 			case UPLOAD -> api.upload(token, wav, "mp3");
+			case CONVERT -> api.postJson(path, Map.of("newFormat", "ogg"), token);
 			case NEW_KEY -> api.postJson(path, Map.of("name", "acl"), token);
 			case NEW_WEBHOOK -> {
 				Api.Response created = webhook(token);
