@@ -38,7 +38,7 @@ STARTED=$(date +%s)
 
 say() { printf '[bench-scale %4ds] %s\n' "$(($(date +%s) - STARTED))" "$*"; }
 die() { say "FAILED: $*"; exit 1; }
-# shellcheck source=bench/lib/common.sh
+# shellcheck disable=SC1091 # bench/lib/common.sh: stop_pid, wait_health
 source "$LIB/common.sh"
 scale() { "$PY" "$LIB/scale.py" "$@"; }
 
@@ -54,7 +54,7 @@ redis-cli -h 127.0.0.1 -p 6379 ping > /dev/null || die "Redis on 127.0.0.1:6379 
 # 5,000 streams are 5,000 sockets in the web process and as many in the generator
 ulimit -n 65536 2> /dev/null || ulimit -n "$(ulimit -Hn)"
 
-INITDB=$(ls /usr/lib/postgresql/*/bin/initdb 2> /dev/null | sort -V | tail -1 || true)
+INITDB=$(find /usr/lib/postgresql -path '*/bin/initdb' 2> /dev/null | sort -V | tail -1 || true)
 if [[ $PG_MODE == cluster && ( -z $INITDB || $(id -u) -ne 0 ) ]]; then
   say "no initdb or not root: a throwaway database on 127.0.0.1:5432 instead of a cluster of its own"
   PG_MODE=shared
@@ -140,6 +140,7 @@ start_workers() { # how many to add
 }
 
 # ------------------------------------------------------------------ web, account, a tiny file
+# shellcheck disable=SC2031 # the subshell's exports are meant for the web process alone
 (common_env; export SERVER_PORT=$WEB_PORT MANAGEMENT_SERVER_PORT=$WEB_MGMT JOBRUNR_DASHBOARD_PORT=$DASH_PORT
   exec java -Xmx512m -XX:+ExitOnOutOfMemoryError -jar "$WORK/jars/app.jar") > "$LOGS/web.log" 2>&1 &
 WEB_PID=$!

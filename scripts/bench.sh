@@ -36,7 +36,7 @@ STARTED=$(date +%s)
 
 say() { printf '[bench %4ds] %s\n' "$(($(date +%s) - STARTED))" "$*"; }
 die() { say "FAILED: $*"; exit 1; }
-# shellcheck source=bench/lib/common.sh
+# shellcheck disable=SC1091 # bench/lib/common.sh: stop_pid, wait_health
 source "$LIB/common.sh"
 driver() { "$PY" "$LIB/driver.py" "$@"; }
 

@@ -46,10 +46,10 @@ PROPS
   fi
   port=$(free_port); mport=$(free_port); dport=$(free_port)
   env SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/cct_sbench CCT_STORAGE_ROOT="$WORK/$backend-data" \
-    SERVER_PORT=$port MANAGEMENT_SERVER_PORT=$mport JOBRUNR_DASHBOARD_PORT=$dport CCT_MAX_UPLOAD_SIZE=1GB CCT_SIGNUP_LIMIT_PER_IP=1000000 \
+    SERVER_PORT="$port" MANAGEMENT_SERVER_PORT="$mport" JOBRUNR_DASHBOARD_PORT="$dport" CCT_MAX_UPLOAD_SIZE=1GB CCT_SIGNUP_LIMIT_PER_IP=1000000 \
     "${env_s3[@]}" java -Xmx256m -XX:+UseSerialGC -jar app/target/app.jar > "$WORK/web-$backend.log" 2>&1 &
   web=$!
-  PIDS+=($web)
+  PIDS+=("$web")
   await_up "http://127.0.0.1:$mport/actuator/health"
   B=http://127.0.0.1:$port
   curl -s -w "signup %{http_code}\n" -XPOST "$B/api/auth/signup" -H 'Content-Type: application/json' \
