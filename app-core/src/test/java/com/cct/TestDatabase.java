@@ -4,6 +4,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A fresh PostgreSQL database on the machine's server for this test JVM ({@code cct_unit_<pid>}), so
@@ -37,6 +41,21 @@ public final class TestDatabase {
 		catch (SQLException ex) {
 			throw new IllegalStateException("PostgreSQL on 127.0.0.1:5432 (user postgres) is needed: " + ex.getMessage(), ex);
 		}
+	}
+
+	/** Points a Spring test context at this JVM's database (from a {@code @DynamicPropertySource}). */
+	public static void register(DynamicPropertyRegistry registry) {
+		registry.add("spring.datasource.url", TestDatabase::url);
+		registry.add("spring.datasource.username", () -> "postgres");
+		registry.add("spring.datasource.password", () -> "");
+	}
+
+	/** A fresh account row (unique name and address), for tests that need an owner; returns its id. */
+	public static UUID insertUser(JdbcTemplate jdbc) {
+		UUID user = UUID.randomUUID();
+		jdbc.update("insert into users (id, username, email, password_hash, created_at) values (?, ?, ?, 'x', now())",
+				user, "u" + user, user + "@example.test");
+		return user;
 	}
 
 }

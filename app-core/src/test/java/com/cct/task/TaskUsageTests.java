@@ -84,9 +84,7 @@ class TaskUsageTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", TestDatabase::url);
-		registry.add("spring.datasource.username", () -> "postgres");
-		registry.add("spring.datasource.password", () -> "");
+		TestDatabase.register(registry);
 	}
 
 	@AfterAll
@@ -96,9 +94,7 @@ class TaskUsageTests {
 
 	@BeforeEach
 	void newUser() {
-		this.user = UUID.randomUUID();
-		this.jdbc.update("insert into users (id, username, email, password_hash, created_at) values (?, ?, ?, 'x', now())",
-				this.user, "u" + this.user, this.user + "@example.test");
+		this.user = TestDatabase.insertUser(this.jdbc);
 	}
 
 	@Test
