@@ -49,7 +49,7 @@ Optional:
   SPRING_MAIL_HOST, SPRING_MAIL_PORT, SPRING_MAIL_USERNAME, SPRING_MAIL_PASSWORD, CCT_MAIL_FROM
   CCT_WORKER_IMAGE                 image for compose.worker.yaml (default cct-worker:latest, built here)
   CCT_WORKER_JAR                   jar for --no-docker (default /opt/cct/app-worker.jar)
-  JAVA_OPTS                        extra JVM options for --no-docker
+  JAVA_OPTS                        extra JVM options for --no-docker (after app-worker/jvm.options)
   CCT_COMPOSE_FILE                 default: compose.worker.yaml next to this script
 
 Exit status: 0 when every check passed (and the worker was started), 1 otherwise, 2 on bad usage.
@@ -479,17 +479,16 @@ check_runtime() {
     fi
     ok "docker with ${compose_cmd[*]}, $compose_file"
   else
-    local ffmpeg="${CCT_FFMPEG_PATH:-ffmpeg}" ffprobe="${CCT_FFPROBE_PATH:-ffprobe}" problems=()
+    local ffmpeg="${CCT_FFMPEG_PATH:-ffmpeg}" problems=()
     have java || problems+=("java not on PATH (install a JRE 17+)")
     [[ -f "$worker_jar" ]] || problems+=("worker jar $worker_jar not found (set CCT_WORKER_JAR)")
     have "$ffmpeg" || problems+=("ffmpeg not found ($ffmpeg; set CCT_FFMPEG_PATH or apt-get install -y ffmpeg)")
-    have "$ffprobe" || problems+=("ffprobe not found ($ffprobe; set CCT_FFPROBE_PATH)")
     if [[ ${#problems[@]} -gt 0 ]]; then
       local p
       for p in "${problems[@]}"; do fail "$p"; done
       return
     fi
-    ok "java, $worker_jar, $ffmpeg and $ffprobe present"
+    ok "java, $worker_jar and $ffmpeg present"
   fi
 }
 
@@ -524,7 +523,11 @@ if $use_docker; then
   echo "follow it with: ${compose_cmd[*]} -f $compose_file logs -f worker"
 else
   java_opts=()
-  read -r -a java_opts <<< "${JAVA_OPTS:-}"
+  # the worker's own JVM options (C1 only, serial GC, heap share) when this script sits in a checkout
+  jvm_options="$(dirname "${BASH_SOURCE[0]}")/app-worker/jvm.options"
+  [[ -f "$jvm_options" ]] && java_opts+=("@$jvm_options")
+  read -r -a extra_opts <<< "${JAVA_OPTS:-}"
+  java_opts+=("${extra_opts[@]}")
   echo "starting the worker: java ${java_opts[*]} -jar $worker_jar"
   exec java "${java_opts[@]}" -jar "$worker_jar"
 fi

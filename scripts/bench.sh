@@ -9,7 +9,11 @@
 #   BENCH_PICKUP_POLL (36) tasks; BENCH_BIG_SIZE (2G); BENCH_WEB_XMX (256m); CCT_BENCH_DB (cct_bench);
 #   BENCH_PHASES (AB; A alone skips the worker phase, for quick runs while developing);
 #   BENCH_UPLOADS_ONLY (set: only the uploadgen upload runs, their JFR profile and the big uploads, about
-#   6 minutes); BENCH_WARMUP_SECONDS (15) of uploadgen runs before them, not counted.
+#   6 minutes); BENCH_WARMUP_SECONDS (15) of uploadgen runs before them, not counted;
+#   BENCH_OVERHEAD_ONLY (set: only phase B, the conversion overhead of issue 17: 3 rounds each of ogg and
+#   wav against ffmpeg alone, an idle stack's cost, a JFR profile of a worker, pickup; about 6 minutes);
+#   BENCH_ROUNDS (3) service/direct pairs per conversion scenario; BENCH_WORKER_JVMS (2) worker processes,
+#   one conversion each; BENCH_WORKER_JAVA_OPTS (the worker image's own JVM options, app-worker/jvm.options).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -30,7 +34,10 @@ PICKUP_WAKE=${BENCH_PICKUP_WAKE:-100}
 PICKUP_POLL=${BENCH_PICKUP_POLL:-36}
 BIG_SIZE=${BENCH_BIG_SIZE:-2G}
 WEB_XMX=${BENCH_WEB_XMX:-256m}
-WORKERS=2
+# phase B: this many worker JVMs with one conversion each (as devops add worker machines)
+WORKER_JVMS=${BENCH_WORKER_JVMS:-2}
+WORKERS=$WORKER_JVMS
+ROUNDS=${BENCH_ROUNDS:-3}
 PY=${PYTHON:-python3}
 STARTED=$(date +%s)
 
@@ -55,12 +62,12 @@ done
 psql -h 127.0.0.1 -U postgres -XAtqc 'select 1' > /dev/null || die "PostgreSQL on 127.0.0.1:5432 (user postgres) is not reachable: run make services"
 
 # ------------------------------------------------------------------ everything we start, stopped on exit
-WEB_PID="" WORKER_PID="" REDIS_PID=""
+WEB_PID="" WORKER_PIDS=() REDIS_PID=""
 NGINX_CONF=$WORK/sink/nginx.conf
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  stop_pid "$WORKER_PID" 20
+  stop_workers
   stop_pid "$WEB_PID" 20
   if [[ -f $WORK/sink/nginx.pid ]]; then
     nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
@@ -94,7 +101,11 @@ for j in sys.argv[1:]:
 snapshot_jars
 
 read -r WEB_PORT WEB_MGMT DASH_PORT WORKER_MGMT REDIS_PORT SINK_PORT SINK_INNER \
-  <<< "$(driver ports 18080 19090 18001 19091 16379 18090 18091)"
+  <<< "$(driver ports 18080 19090 18001 19191 16379 18090 18091)"
+# the worker JVMs use WORKER_MGMT, WORKER_MGMT+1, ...
+for ((i = 1; i < WORKER_JVMS; i++)); do
+  (echo > "/dev/tcp/127.0.0.1/$((WORKER_MGMT + i))") 2> /dev/null && die "port $((WORKER_MGMT + i)) is taken"
+done
 REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 JDBC=jdbc:postgresql://127.0.0.1:5432/$DB
 JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 64)
@@ -120,13 +131,24 @@ start_web() { # log label
   WEB_PID=$!
   wait_health web "$WEB_MGMT" "$WEB_PID"
 }
-start_worker() { # log label, wake-ups true|false
-  # shellcheck disable=SC2030,SC2031 # each service gets its own environment in its subshell
-  (common_env; export MANAGEMENT_SERVER_PORT=$WORKER_MGMT CCT_WORKER_COUNT=$WORKERS CCT_WAKE_UPS=$2 CCT_DRAIN_TIMEOUT=10s
-    exec java -jar "$WORK/jars/app-worker.jar") > "$LOGS/worker-$1.log" 2>&1 &
-  WORKER_PID=$!
-  wait_health worker "$WORKER_MGMT" "$WORKER_PID"
+start_workers() { # log label, wake-ups true|false: WORKER_JVMS processes, one conversion each
+  local i
+  WORKER_PIDS=()
+  for ((i = 0; i < WORKER_JVMS; i++)); do
+    # shellcheck disable=SC2030,SC2031 # each service gets its own environment in its subshell
+    (common_env; export MANAGEMENT_SERVER_PORT=$((WORKER_MGMT + i)) CCT_WORKER_COUNT=1 CCT_WAKE_UPS=$2 CCT_DRAIN_TIMEOUT=10s
+      # shellcheck disable=SC2086 # word splitting wanted: a list of JVM options
+      exec java ${BENCH_WORKER_JAVA_OPTS:-@$ROOT/app-worker/jvm.options} -jar "$WORK/jars/app-worker.jar") > "$LOGS/worker-$1-$i.log" 2>&1 &
+    WORKER_PIDS+=($!)
+  done
+  for ((i = 0; i < WORKER_JVMS; i++)); do wait_health "worker $i" $((WORKER_MGMT + i)) "${WORKER_PIDS[$i]}"; done
 }
+stop_workers() {
+  local pid
+  for pid in "${WORKER_PIDS[@]}"; do stop_pid "$pid" 20; done
+  WORKER_PIDS=()
+}
+worker_list() { local IFS=,; echo "${WORKER_PIDS[*]}"; }
 clean_storage() { find "$STORAGE" -mindepth 1 -maxdepth 1 ! -name .incoming -exec rm -rf {} + 2> /dev/null || true; }
 
 # ------------------------------------------------------------------ test media (generated, never committed)
@@ -146,6 +168,7 @@ redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --l
 REDIS_PID=$!
 
 # ================================================================== phase A: web alone (no worker)
+if [[ -z ${BENCH_OVERHEAD_ONLY:-} ]]; then
 say "phase A: web alone, -Xmx$WEB_XMX, fresh database"
 fresh_db
 start_web A
@@ -248,13 +271,16 @@ WEB_PID=""
 nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
 rm -rf "$STORAGE" "$WORK/sink/body" "$MEDIA/big.bin"
 mkdir -p "$STORAGE"
+else
+  nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
+fi # BENCH_OVERHEAD_ONLY (phase A)
 
-# ================================================================== phase B: web + worker
+# ================================================================== phase B: web + workers
 if [[ ${BENCH_PHASES:-AB} == *B* && -z ${BENCH_UPLOADS_ONLY:-} ]]; then
-say "phase B: web + worker ($WORKERS conversions at once, wake-ups on), fresh database"
+say "phase B: web + $WORKER_JVMS worker JVMs (one conversion each, wake-ups on), fresh database"
 fresh_db
 start_web B
-start_worker wake true
+start_workers wake true
 TOKEN=$(driver account --port "$WEB_PORT")
 pickup() { # name, count, jitter seconds, wake-ups
   driver pickup --name "$1" --port "$WEB_PORT" --token "$TOKEN" --db "$DB" --file "$MEDIA/short.mp3" --format wav \
@@ -262,8 +288,10 @@ pickup() { # name, count, jitter seconds, wake-ups
 }
 pickup warmup-wake 3 0.2 true > /dev/null
 
-say "scenario 3: $CONVERT_COUNT x 5 MB mp3 -> ogg and -> wav, service vs the same ffmpeg commands"
+say "scenario 3: $CONVERT_COUNT x 5 MB mp3 -> ogg and -> wav, service vs the same ffmpeg commands, $ROUNDS rounds each"
 FF_IN=(-y -v error -nostdin -nostats -protocol_whitelist file -f mp3 -i IN -sn -dn -threads "$FFMPEG_THREADS" -map_metadata -1 -vn -map 0:a:0)
+OGG_OUT=(-f ogg -acodec libvorbis -q:a 4)
+WAV_OUT=(-f wav -acodec pcm_s16le)
 direct() { # name, ext, output args...
   local name=$1 ext=$2
   shift 2
@@ -272,38 +300,67 @@ direct() { # name, ext, output args...
 }
 convert() { # name, format
   driver convert --name "$1" --port "$WEB_PORT" --token "$TOKEN" --db "$DB" --file "$MEDIA/song5mb.mp3" --format "$2" \
-    --count "$CONVERT_COUNT" --timeout 300 --out "$PARTS/$1.json"
+    --count "$CONVERT_COUNT" --timeout 300 --pids "web=$WEB_PID" --pids "workers=$(worker_list)" --out "$PARTS/$1.json"
+  clean_storage
 }
-# ABBA order (direct, service, service, direct): background load on a shared machine hits both sides alike
-direct ogg-direct ogg -f ogg -acodec libvorbis -q:a 4
-convert ogg-service ogg
-convert ogg-service-2 ogg
-direct ogg-direct-2 ogg -f ogg -acodec libvorbis -q:a 4
-direct wav-direct wav -f wav -acodec pcm_s16le
-convert wav-service wav
-convert wav-service-2 wav
-direct wav-direct-2 wav -f wav -acodec pcm_s16le
-clean_storage
+# Rounds in ABBA order (direct, service, service, direct, direct, service...): background load on a
+# shared machine hits both sides alike. Round r's parts are NAME-r (the first is NAME).
+rounds() { # format ext output args...
+  local fmt=$1 ext=$2 r suffix
+  shift 2
+  for ((r = 1; r <= ROUNDS; r++)); do
+    suffix=""; ((r == 1)) || suffix="-$r"
+    if ((r % 2 == 1)); then direct "$fmt-direct$suffix" "$ext" "$@"; convert "$fmt-service$suffix" "$fmt"
+    else convert "$fmt-service$suffix" "$fmt"; direct "$fmt-direct$suffix" "$ext" "$@"; fi
+  done
+}
+# not counted: the JIT compiles the upload and conversion paths first (a long-running service has them compiled)
+convert warmup-wav wav > /dev/null
+convert warmup-ogg ogg > /dev/null
+rounds ogg ogg "${OGG_OUT[@]}"
+rounds wav wav "${WAV_OUT[@]}"
 
-say "scenario 4: pickup latency, idle worker, wake-ups on ($PICKUP_WAKE tasks)"
+say "scenario 3b: what an idle stack costs ffmpeg run directly (the stack stopped vs running idle, alternated)"
+driver idle --name idle-stack --file "$MEDIA/song5mb.mp3" --ext ogg --count 6 --parallel "$WORKERS" --rounds 4 \
+  --workdir "$WORK/direct" --command "ffmpeg ${FF_IN[*]} ${OGG_OUT[*]} OUT" --stop "$WEB_PID,$(worker_list),$REDIS_PID" \
+  --pids "web=$WEB_PID" --pids "workers=$(worker_list)" --pids "redis=$REDIS_PID" --pids "postgres=@postgres" \
+  --out "$PARTS/idle-stack.json"
+
+say "profiling a worker during an ogg run with JFR (not counted)"
+jcmd "${WORKER_PIDS[0]}" JFR.start name=worker settings=profile > /dev/null
+convert ogg-profiled ogg > /dev/null
+jcmd "${WORKER_PIDS[0]}" JFR.dump name=worker filename="$WORK/worker-ogg.jfr" > /dev/null
+jcmd "${WORKER_PIDS[0]}" JFR.stop name=worker > /dev/null
+"$PY" "$LIB/jfr_summary.py" "$WORK/worker-ogg.jfr" "$PARTS/jfr-worker.json" || say "JFR summary of the worker failed"
+
+say "scenario 4: pickup latency, idle workers, wake-ups on ($PICKUP_WAKE tasks)"
 pickup pickup-wake "$PICKUP_WAKE" 0.5 true
-driver rss --name worker-wake --pid "$WORKER_PID" --out "$PARTS/rss.json"
-stop_pid "$WORKER_PID" 30
-WORKER_PID=""
-say "scenario 4: pickup latency, idle worker, wake-ups off: JobRunr's 5 s poll ($PICKUP_POLL tasks)"
-start_worker poll false
+driver rss --name worker-wake --pid "${WORKER_PIDS[0]}" --out "$PARTS/rss.json"
+stop_workers
+if [[ -z ${BENCH_OVERHEAD_ONLY:-} ]]; then
+say "scenario 4: pickup latency, idle workers, wake-ups off: JobRunr's 5 s poll ($PICKUP_POLL tasks)"
+start_workers poll false
 pickup warmup-poll 1 0.1 false > /dev/null
 pickup pickup-poll "$PICKUP_POLL" 5.0 false
-driver rss --name worker-poll --pid "$WORKER_PID" --out "$PARTS/rss.json"
+driver rss --name worker-poll --pid "${WORKER_PIDS[0]}" --out "$PARTS/rss.json"
+fi
 driver rss --name web-phaseB --pid "$WEB_PID" --jvm="-Xmx$WEB_XMX" --out "$PARTS/rss.json"
 
 fi
 
 # ------------------------------------------------------------------ report
-say "writing bench/results/latest.md and latest.json"
+say "writing the results"
+"$PY" "$LIB/overhead_report.py" --parts "$PARTS" --results "$RESULTS" --rounds "$ROUNDS" || say "no overhead report"
+if [[ -n ${BENCH_OVERHEAD_ONLY:-} ]]; then
+  say "done in $(($(date +%s) - STARTED)) s: bench/results/overhead-latest.md"
+  exit 0
+fi
 
 "$PY" "$LIB/report.py" --parts "$PARTS" --results "$RESULTS" --elapsed "$(($(date +%s) - STARTED))" \
   --web-xmx "$WEB_XMX" --workers "$WORKERS" --ffmpeg-threads "$FFMPEG_THREADS" --big-size "$BIG_SIZE"
+if [[ -f $RESULTS/overhead-latest.md ]]; then # issue 17's rounds one by one, a section of latest.md
+  { echo; sed -e '1s/^# /## /' -e '2,$s/^## /### /' "$RESULTS/overhead-latest.md"; } >> "$RESULTS/latest.md"
+fi
 say "done in $(($(date +%s) - STARTED)) s: bench/results/latest.md"
 
 # ------------------------------------------------------------------ load (issue 8, the long form)

@@ -15,7 +15,7 @@ trap stop INT TERM EXIT
 
 java "${java_opts[@]}" -jar app/target/app.jar &
 pids+=($!)
-java "${java_opts[@]}" -jar app-worker/target/app-worker.jar &
+java @app-worker/jvm.options "${java_opts[@]}" -jar app-worker/target/app-worker.jar &
 pids+=($!)
 echo "web on http://localhost:${SERVER_PORT:-8080}, dashboard on http://localhost:${JOBRUNR_DASHBOARD_PORT:-8001} (Ctrl-C stops both)"
 wait -n

@@ -66,6 +66,85 @@ def proc_cpu_seconds(pid):
     return ((int(fields[11]) + int(fields[13])) / CLK_TCK, (int(fields[12]) + int(fields[14])) / CLK_TCK)
 
 
+def proc_cpu_split(pid):
+    """(own, children) CPU seconds of one process: its own threads, and the children it has reaped
+    (for a worker JVM: the ffmpeg processes it ran). (0, 0) when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return (0.0, 0.0)
+    return ((int(fields[11]) + int(fields[12])) / CLK_TCK, (int(fields[13]) + int(fields[14])) / CLK_TCK)
+
+
+def own_cpu_seconds():
+    """CPU of this driver process and the helpers it ran (psql, pgrep): the client's own cost."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def thread_cpu(pid):
+    """CPU seconds by thread name (digits folded: "GC Thread#0", "GC Thread#1" -> "GC Thread#N") of one process."""
+    out = {}
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        key = "".join("N" if c.isdigit() else c for c in name)
+        out[key] = out.get(key, 0.0) + (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
+
+
+class SplitMeter:
+    """Own and children CPU of named processes (name=PID or name=PID,PID,...), e.g. JVMs vs their ffmpeg."""
+
+    def __init__(self, specs):
+        self.groups = {}
+        for spec in specs or []:
+            name, _, value = spec.partition("=")
+            if value.startswith("@"):
+                self.groups[name] = (lambda n=value[1:]: pids_named(n))
+            else:
+                self.groups[name] = (lambda ps=[int(v) for v in value.split(",") if v]: ps)
+
+    def snapshot(self):
+        groups = {name: finder() for name, finder in self.groups.items()}
+        return {"groups": {name: {pid: proc_cpu_split(pid) for pid in pids} for name, pids in groups.items()},
+                "threads": {name: [thread_cpu(pid) for pid in pids] for name, pids in groups.items()},
+                "client": own_cpu_seconds(), "t": time.monotonic()}
+
+    @staticmethod
+    def delta(before, after):
+        result = {"own_s": {}, "children_s": {}}
+        for name, pids in after["groups"].items():
+            was = before["groups"].get(name, {})
+            result["own_s"][name] = round(sum(max(0.0, o - was.get(pid, (0.0, 0.0))[0]) for pid, (o, _) in pids.items()), 3)
+            result["children_s"][name] = round(sum(max(0.0, c - was.get(pid, (0.0, 0.0))[1]) for pid, (_, c) in pids.items()), 3)
+        # where each group's own CPU went, by thread (JIT compilers, GC, JobRunr, Tomcat, ...);
+        # threads that ended meanwhile are missing here (they are in own_s)
+        result["threads_s"] = {}
+        for name, per_pid in after["threads"].items():
+            was_list = before["threads"].get(name, [])
+            total = {}
+            for i, threads in enumerate(per_pid):
+                was = was_list[i] if i < len(was_list) else {}
+                for key, value in threads.items():
+                    total[key] = total.get(key, 0.0) + max(0.0, value - was.get(key, 0.0))
+            result["threads_s"][name] = {k: round(v, 3) for k, v in sorted(total.items(), key=lambda kv: -kv[1])[:12]
+                                         if v >= 0.005}
+        result["client_s"] = round(after["client"] - before["client"], 3)
+        result["wall_s"] = round(after["t"] - before["t"], 3)
+        result["client_core_pct"] = round(100.0 * result["client_s"] / result["wall_s"], 1) if result["wall_s"] else None
+        return result
+
+
 def pids_named(name):
     out = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
@@ -130,7 +209,7 @@ def groups_from(args):
         elif value.startswith("file:"):
             groups[name] = (lambda f=value[5:]: nginx_pids(f))
         else:
-            groups[name] = (lambda p=int(value): [p])
+            groups[name] = (lambda ps=[int(v) for v in value.split(",") if v]: ps)
     return groups
 
 
@@ -280,18 +359,54 @@ def cmd_load(args):
     write_json(args.out, {"name": args.name, "url": args.url, "duration_s": args.duration, "steps": results})
 
 
-def wait_all_finished(db, ids, timeout_s):
-    """Polls PostgreSQL (twice a second) until every task has ended; returns the rows."""
+class PsqlSession:
+    """One psql process for many queries (a psql per query costs the client ~20 ms of CPU each)."""
+
+    END = "--cct-bench-end--"
+
+    def __init__(self, db):
+        self.proc = subprocess.Popen(["psql", "-h", HOST, "-U", "postgres", "-d", db, "-XAtq", "-F", "\t"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def query(self, sql):
+        self.proc.stdin.write(sql.rstrip().rstrip(";") + f";\nselect '{self.END}';\n")
+        self.proc.stdin.flush()
+        rows = []
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("psql ended")
+            line = line.rstrip("\n")
+            if line == self.END:
+                return rows
+            rows.append(line.split("\t"))
+
+    def close(self):
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+
+
+def wait_all_finished(db, ids, timeout_s, session=None):
+    """Polls PostgreSQL (twice a second, one psql session) until every task has ended; returns the rows."""
     deadline = time.monotonic() + timeout_s
     id_list = ",".join(f"'{i}'" for i in ids)
-    while True:
-        rows = psql(db, "select id, status, extract(epoch from created_at), extract(epoch from started_at), "
-                        f"extract(epoch from finished_at), coalesce(error,'') from tasks where id in ({id_list})")
-        if all(r[1] in ("processed", "failed", "cancelled") for r in rows) and len(rows) == len(ids):
-            return rows, False
-        if time.monotonic() > deadline:
-            return rows, True
-        time.sleep(0.5)
+    own = session is None
+    session = session or PsqlSession(db)
+    try:
+        while True:
+            rows = session.query("select id, status, extract(epoch from created_at), extract(epoch from started_at), "
+                                 f"extract(epoch from finished_at), coalesce(error,'') from tasks where id in ({id_list})")
+            if all(r[1] in ("processed", "failed", "cancelled") for r in rows) and len(rows) == len(ids):
+                return rows, False
+            if time.monotonic() > deadline:
+                return rows, True
+            time.sleep(0.5)
+    finally:
+        if own:
+            session.close()
 
 
 def ffmpeg_commands_seen():
@@ -300,36 +415,44 @@ def ffmpeg_commands_seen():
 
 
 def cmd_convert(args):
-    """N uploads through the service, timed from the first upload to the last `processed`."""
+    """N uploads through the service, timed from the first upload to the last `processed`. The client
+    keeps its own cost small (it is part of the experiment on 2 cores): one pgrep every 0.25 s until
+    the worker's ffmpeg is seen, one psql every 0.5 s until every task has ended; its CPU is reported."""
     api = Api(args.port, args.token)
     content = Path(args.file).read_bytes()
+    meter = SplitMeter(args.pids)
     seen = []
     ids = []
+    before = meter.snapshot()
     t0 = time.time()
     for i in range(args.count):
         status, body = api.upload(content, Path(args.file).name, args.format)
         if status != 201:
             sys.exit(f"upload {i} answered {status}: {body}")
         ids.append(body["id"])
-        if not seen:
-            seen = ffmpeg_commands_seen()
     uploaded = time.time()
     deadline = time.monotonic() + args.timeout
-    while not seen and time.monotonic() < deadline:
-        seen = ffmpeg_commands_seen()
-        if seen:
-            break
-        rows = psql(args.db, f"select count(*) from tasks where id in ({','.join(repr(i) for i in ids)}) "
-                             "and status not in ('uploaded','processing')")
-        if int(rows[0][0]) == len(ids):
-            break
-        time.sleep(0.05)
-    rows, timed_out = wait_all_finished(args.db, ids, max(1, deadline - time.monotonic()))
+    session = PsqlSession(args.db)
+    try:
+        while not seen and time.monotonic() < deadline:
+            seen = ffmpeg_commands_seen()
+            if seen:
+                break
+            rows = session.query(f"select count(*) from tasks where id in ({','.join(repr(i) for i in ids)}) "
+                                 "and status not in ('uploaded','processing')")
+            if int(rows[0][0]) == len(ids):
+                break
+            time.sleep(0.25)
+        rows, timed_out = wait_all_finished(args.db, ids, max(1, deadline - time.monotonic()), session)
+    finally:
+        session.close()
+    cpu = SplitMeter.delta(before, meter.snapshot())
     processed = [r for r in rows if r[1] == "processed"]
     last_finished = max((float(r[4]) for r in rows if r[4]), default=time.time())
     wall = last_finished - t0
     pickups = [1000 * (float(r[3]) - float(r[2])) for r in rows if r[3]]
     runs = [float(r[4]) - float(r[3]) for r in rows if r[3] and r[4]]
+    jvm_s = sum(cpu["own_s"].values())
     result = {
         "name": args.name, "count": args.count, "format": args.format, "input_bytes": len(content),
         "wall_s": round(wall, 3), "upload_s": round(uploaded - t0, 3),
@@ -340,12 +463,18 @@ def cmd_convert(args):
         "queue_wait_ms": {"p50": percentile(pickups, 50), "max": max(pickups) if pickups else None},
         "conversions_per_min": round(60.0 * len(processed) / wall, 1) if wall > 0 else None,
         "ffmpeg_command_seen": seen[0] if seen else None,
+        "cpu": cpu,
+        # the JVMs' own threads (children, i.e. ffmpeg, excluded), per task
+        "jvm_cpu_ms_per_task": round(1000.0 * jvm_s / max(1, len(ids)), 1),
+        "ffmpeg_cpu_s_per_task": round(sum(cpu["children_s"].values()) / max(1, len(ids)), 3),
     }
     write_json(args.out, result)
-    print(f"  {args.name}: {len(processed)}/{args.count} processed in {wall:.2f} s", flush=True)
+    print(f"  {args.name}: {len(processed)}/{args.count} processed in {wall:.2f} s; JVM CPU "
+          f"{result['jvm_cpu_ms_per_task']} ms/task, ffmpeg {result['ffmpeg_cpu_s_per_task']} s/task, client "
+          f"{cpu['client_core_pct']}% of a core", flush=True)
 
 
-def cmd_direct(args):
+def run_direct(args):
     """The same ffmpeg command the worker runs, N times with the given parallelism, no service."""
     out_dir = Path(args.workdir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -359,20 +488,69 @@ def cmd_direct(args):
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
         return proc.returncode, time.time() - started, proc.stderr[-500:], " ".join(cmd)
 
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.parallel) as pool:
         outcomes = list(pool.map(one, range(args.count)))
     wall = time.time() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     for i in range(args.count):
         (out_dir / f"direct-{i}.{args.ext}").unlink(missing_ok=True)
     ok = sum(1 for rc, *_ in outcomes if rc == 0)
-    result = {"name": args.name, "count": args.count, "parallel": args.parallel, "wall_s": round(wall, 3),
-              "ok": ok, "failed": args.count - ok, "command": outcomes[0][3],
-              "errors": sorted({o[2] for o in outcomes if o[0] != 0})[:3],
-              "per_run_s": {"mean": round(sum(o[1] for o in outcomes) / len(outcomes), 3)},
-              "conversions_per_min": round(60.0 * ok / wall, 1) if wall > 0 else None}
+    ffmpeg_s = (after.ru_utime + after.ru_stime) - (kids.ru_utime + kids.ru_stime)
+    return {"name": args.name, "count": args.count, "parallel": args.parallel, "wall_s": round(wall, 3),
+            "ok": ok, "failed": args.count - ok, "command": outcomes[0][3],
+            "errors": sorted({o[2] for o in outcomes if o[0] != 0})[:3],
+            "per_run_s": {"mean": round(sum(o[1] for o in outcomes) / len(outcomes), 3)},
+            "ffmpeg_cpu_s_per_task": round(ffmpeg_s / max(1, args.count), 3),
+            "conversions_per_min": round(60.0 * ok / wall, 1) if wall > 0 else None}
+
+
+def cmd_direct(args):
+    result = run_direct(args)
     write_json(args.out, result)
-    print(f"  {args.name}: {ok}/{args.count} in {wall:.2f} s", flush=True)
+    print(f"  {args.name}: {result['ok']}/{args.count} in {result['wall_s']:.2f} s; ffmpeg "
+          f"{result['ffmpeg_cpu_s_per_task']} s/task", flush=True)
+
+
+def cmd_idle(args):
+    """What an idle stack costs a direct ffmpeg run: the same direct runs with the stack's processes
+    stopped (SIGSTOP: they cannot use the CPU at all) and with them running idle, alternated
+    (stopped, idle, idle, stopped, ...). Also the idle processes' own CPU during the idle runs."""
+    stack = [int(p) for p in args.stop.split(",") if p]
+    watch = CpuMeter(groups_from(args))
+    runs = {"stopped": [], "idle": []}
+    idle_cpu = []
+    try:
+        for r in range(args.rounds):
+            for mode in (("stopped", "idle") if r % 2 == 0 else ("idle", "stopped")):
+                for pid in stack:
+                    os.kill(pid, 19 if mode == "stopped" else 18)  # SIGSTOP / SIGCONT
+                time.sleep(args.settle)
+                before = watch.snapshot()
+                result = run_direct(args)
+                if mode == "idle":
+                    idle_cpu.append(CpuMeter.delta(before, watch.snapshot()))
+                runs[mode].append(result["wall_s"])
+    finally:
+        for pid in stack:
+            try:
+                os.kill(pid, 18)
+            except OSError:
+                pass
+    wall_idle = sum(idle_cpu_run["wall_s"] for idle_cpu_run in idle_cpu)
+    groups = [g for g in watch.groups]
+    stack_cores = {g: round(sum(c[g] for c in idle_cpu) / wall_idle, 4) for g in groups} if wall_idle else {}
+    stopped, idle = sum(runs["stopped"]) / len(runs["stopped"]), sum(runs["idle"]) / len(runs["idle"])
+    result = {"name": args.name, "rounds": args.rounds, "count": args.count, "parallel": args.parallel,
+              "stopped_wall_s": runs["stopped"], "idle_wall_s": runs["idle"],
+              "slowdown": round(idle / stopped, 4) if stopped else None,
+              "idle_stack_cores": stack_cores,
+              # the share of the machine the idle stack took while ffmpeg ran (the direct, robust figure)
+              "idle_stack_share_pct": round(100.0 * sum(stack_cores.values()) / (os.cpu_count() or 1), 2)}
+    write_json(args.out, result)
+    print(f"  {args.name}: idle/stopped {result['slowdown']}, the idle stack used "
+          f"{result['idle_stack_share_pct']}% of the machine", flush=True)
 
 
 def cmd_pickup(args):
@@ -555,6 +733,8 @@ if __name__ == "__main__":
         p.add_argument("--timeout", type=float, default=300)
         p.add_argument("--out", required=True)
         p.set_defaults(func=func)
+        if name == "convert":
+            p.add_argument("--pids", action="append", help="name=PID[,PID...]: own vs children CPU (JVMs vs ffmpeg)")
         if name == "pickup":
             p.add_argument("--jitter", type=float, default=0.5)
             p.add_argument("--budget", type=float, default=300, help="seconds; stops submitting after this")
@@ -562,17 +742,23 @@ if __name__ == "__main__":
             p.add_argument("--wake-ups", default="true")
             p.add_argument("--seed", type=int, default=9)
 
-    p = sub.add_parser("direct")
-    p.add_argument("--name", required=True)
-    p.add_argument("--file", required=True)
-    p.add_argument("--command", required=True, help="ffmpeg argv with IN and OUT as placeholders")
-    p.add_argument("--ext", required=True)
-    p.add_argument("--count", type=int, required=True)
-    p.add_argument("--parallel", type=int, required=True)
-    p.add_argument("--workdir", required=True)
-    p.add_argument("--timeout", type=float, default=300)
-    p.add_argument("--out", required=True)
-    p.set_defaults(func=cmd_direct)
+    for name, func in (("direct", cmd_direct), ("idle", cmd_idle)):
+        p = sub.add_parser(name)
+        p.add_argument("--name", required=True)
+        p.add_argument("--file", required=True)
+        p.add_argument("--command", required=True, help="ffmpeg argv with IN and OUT as placeholders")
+        p.add_argument("--ext", required=True)
+        p.add_argument("--count", type=int, required=True)
+        p.add_argument("--parallel", type=int, required=True)
+        p.add_argument("--workdir", required=True)
+        p.add_argument("--timeout", type=float, default=300)
+        p.add_argument("--out", required=True)
+        p.set_defaults(func=func)
+        if name == "idle":
+            p.add_argument("--stop", required=True, help="PID,PID,...: the stack's processes, stopped and resumed")
+            p.add_argument("--pids", action="append", help="name=PID or name=@procname: CPU watched while idle")
+            p.add_argument("--rounds", type=int, default=4)
+            p.add_argument("--settle", type=float, default=1.0, help="seconds after a stop/resume before a run")
 
     p = sub.add_parser("bigupload")
     p.add_argument("--name", required=True)

@@ -78,7 +78,7 @@ def machine_facts(elapsed):
 
 def combine(parts, name):
     """The ABBA rounds of one conversion scenario: mean wall time over the rounds, each round kept."""
-    rounds = [r for r in (part(parts, name), part(parts, name + "-2")) if r]
+    rounds = [r for r in [part(parts, name)] + [part(parts, f"{name}-{i}") for i in range(2, 10)] if r]
     if not rounds:
         return {}
     merged = dict(rounds[0])
@@ -351,8 +351,8 @@ def main():
         f"phase uses a fresh database. The web process runs at -Xmx{args.web_xmx} throughout. Pickup is measured "
         "closed-loop (one task at a time, after a random pause, so the worker is idle and submissions are out of "
         "step with its poll cycle); percentiles are nearest-rank, so with few samples p99 is the maximum. Conversions "
-        "run in ABBA order (direct, service, service, direct) and the table gives the mean of the two rounds (each "
-        "round in brackets); upload ramp steps alternate service and sink. The column \"other work on the host\" "
+        "run in ABBA order (direct, service, service, direct, ...) and the table gives the mean of the rounds (each "
+        "round in brackets; overhead-latest.md has them one by one); upload ramp steps alternate service and sink. The column \"other work on the host\" "
         "below is CPU used by processes the bench did not start (e.g. a test run on a shared machine), in cores: "
         "where it is well above 0, absolute numbers of that run are depressed. The web log's \"Unreadable upload: "
         "EOFException\" lines are the uploads wrk cuts off when each timed run ends, not failures.", "",
@@ -361,7 +361,7 @@ def main():
         f"load average at the end {', '.join(f'{x:.2f}' for x in facts['load_average_at_end'])}",
         f"- {facts['java']}; {facts['ffmpeg']}; {facts['wrk']}; {facts['nginx']}; {facts['postgresql']}",
         f"- Load generator: {facts['load_generator']}.",
-        f"- Service: web `-Xmx{args.web_xmx}`, one worker with {args.workers} conversions at once, ffmpeg "
+        f"- Service: web `-Xmx{args.web_xmx}`, {args.workers} worker JVMs with one conversion each, ffmpeg "
         f"`-threads {args.ffmpeg_threads}`; PostgreSQL and a private Redis on 127.0.0.1.", "",
         "## Where the time goes", "",
         "CPU used during each run (from /proc; `postgres` is every PostgreSQL process on the host, "

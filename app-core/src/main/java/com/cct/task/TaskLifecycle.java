@@ -34,9 +34,6 @@ public class TaskLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(TaskLifecycle.class);
 
-	/** Progress is written to PostgreSQL in steps this coarse; Redis gets every throttled tick. */
-	private static final int DATABASE_PROGRESS_STEP = 10;
-
 	/** The error column holds 1000 characters. */
 	private static final int MAX_REASON = 997;
 
@@ -155,12 +152,14 @@ public class TaskLifecycle {
 		this.tasks.closeAttempt(id);
 	}
 
-	/** Publishes progress; the caller throttles. */
+	/** Publishes progress to readers (Redis); the caller paces it. */
 	public void progress(Task running, int percent) {
-		if (percent % DATABASE_PROGRESS_STEP == 0) {
-			this.tasks.updateProgress(running.id(), percent);
-		}
 		this.cache.publish(TaskEvent.PROGRESS, running.withProgress(percent));
+	}
+
+	/** Writes progress to the row, for readers while Redis is away; the caller paces it (far less often). */
+	public void saveProgress(UUID id, int percent) {
+		this.tasks.updateProgress(id, percent);
 	}
 
 	public Optional<Task> succeed(UUID id, long processedSize) {

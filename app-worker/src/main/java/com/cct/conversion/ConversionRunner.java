@@ -38,6 +38,12 @@ class ConversionRunner implements ConversionJob, InitializingBean {
 
 	static final String CRASHED = "This file made the converter crash; it was not retried.";
 
+	/**
+	 * How often progress goes to PostgreSQL and JobRunr's progress bar at most (Redis gets it every
+	 * {@code progressInterval}): readers ask Redis; the row only has to be roughly right when Redis is away.
+	 */
+	static final Duration DURABLE_PROGRESS_INTERVAL = Duration.ofSeconds(10);
+
 	private final TaskRepository tasks;
 
 	private final TaskLifecycle lifecycle;
@@ -137,9 +143,15 @@ class ConversionRunner implements ConversionJob, InitializingBean {
 		Path output = workspace.newTempFile(task.target().extension());
 		ProcessScope scope = this.control.open(taskId, this.settings.maxJobDuration());
 		try {
+			JobDashboardProgressBar bar = progressBar();
 			ConversionContext context = new ConversionContext(task, input, output, workspace,
-					new ProgressThrottle(this.settings.progressInterval(),
-							percent -> this.lifecycle.progress(task, percent), progressBar()),
+					new ProgressThrottle(this.settings.progressInterval(), percent -> this.lifecycle.progress(task, percent),
+							DURABLE_PROGRESS_INTERVAL, percent -> {
+								if (bar != null) {
+									bar.setProgress(percent);
+								}
+								this.lifecycle.saveProgress(taskId, percent);
+							}),
 					scope);
 			converter.convert(context);
 			context.checkpoint();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ import jakarta.annotation.PreDestroy;
  * Watches the conversions running in this worker. Four times a second it kills the processes of any
  * conversion past its deadline or whose job thread was interrupted (JobRunr deleted the job); every
  * two seconds it checks PostgreSQL for tasks cancelled while Redis could not say so. The Redis
- * cancel signal ({@link #cancel}) is the fast path.
+ * cancel signal ({@link #cancel}) is the fast path. The watch runs only while a conversion does: an
+ * idle worker has no timer ticking.
  */
 @Component
 class ProcessControl {
@@ -43,22 +45,40 @@ class ProcessControl {
 
 	private final ProcessJail jail;
 
+	/** The scheduled watch while any conversion runs; null while none does. Guarded by {@code this}. */
+	private ScheduledFuture<?> watching;
+
 	ProcessControl(TaskRepository tasks, Clock clock, ConversionSettings settings) {
 		this.tasks = tasks;
 		this.clock = clock;
 		this.jail = ProcessJail.of(settings);
-		this.watchdog.scheduleWithFixedDelay(this::watch, 250, 250, TimeUnit.MILLISECONDS);
 	}
 
 	ProcessScope open(UUID taskId, Duration ceiling) {
 		ProcessScope scope = new ProcessScope(taskId, ceiling, this.clock, this.jail);
-		this.running.put(taskId, scope);
+		synchronized (this) {
+			this.running.put(taskId, scope);
+			if (this.watching == null && !this.watchdog.isShutdown()) {
+				this.watching = this.watchdog.scheduleWithFixedDelay(this::watch, 250, 250, TimeUnit.MILLISECONDS);
+			}
+		}
 		return scope;
 	}
 
 	void close(ProcessScope scope) {
-		this.running.remove(scope.taskId(), scope);
+		synchronized (this) {
+			this.running.remove(scope.taskId(), scope);
+			if (this.running.isEmpty() && this.watching != null) {
+				this.watching.cancel(false);
+				this.watching = null;
+			}
+		}
 		scope.close();
+	}
+
+	/** Whether the watch is scheduled (for tests). */
+	synchronized boolean watching() {
+		return this.watching != null;
 	}
 
 	/** Kills the task's processes if it runs here; a no-op otherwise. */

@@ -9,34 +9,40 @@ import net.bramp.ffmpeg.builder.FFmpegBuilder;
 import net.bramp.ffmpeg.builder.FFmpegOutputBuilder;
 
 /**
- * The one place that builds ffmpeg commands. Every command reads a local file through the demuxer
- * the probe found ({@code -f}) and the allowed decoders ({@code -codec_whitelist}), with
- * {@code -protocol_whitelist file}, {@code -nostdin} and
- * {@code -max_pixels} (decoders refuse frames larger than the limit, even when a stream grows
- * after a small first frame), bounded threads, and writes one output with the target format's own
- * muxer ({@link Format#muxer()}) and fixed codecs. Quality maps to CRF / quality scale / bitrate;
- * {@code low} also scales video down to at most 480 lines.
+ * The one place that builds ffmpeg commands. Every command reads a local file (its name without an
+ * extension, so only its content picks the demuxer) through the allowed demuxers
+ * ({@code -format_whitelist}: nothing that opens further files or URLs, such as playlists or concat
+ * lists) and decoders ({@code -codec_whitelist}), with {@code -protocol_whitelist file},
+ * {@code -nostdin} and {@code -max_pixels} (decoders refuse frames larger than the limit, even when a
+ * stream grows after a small first frame), bounded threads, and writes one output with the target
+ * format's own muxer ({@link Format#muxer()}) and fixed codecs. Quality maps to CRF / quality scale
+ * / bitrate; {@code low} also scales video down to at most 480 lines. ffmpeg reports its progress on
+ * standard output ({@code -progress pipe:1}) and its log with levels ({@link FfmpegLog}), which also
+ * describes the input, so no ffprobe runs first.
  */
 final class FfmpegCommands {
+
+	/** Demuxers for every format we read; nothing here follows references to other files. */
+	static final String DEMUXERS = String.join(",", Format.allDemuxers());
 
 	private FfmpegCommands() {
 	}
 
-	static FFmpegBuilder convert(Path input, MediaInfo info, Format target, Quality quality, Path output,
-			int threads, long maxPixels) {
+	static FFmpegBuilder convert(Path input, Format target, Quality quality, Path output, int threads,
+			long maxPixels) {
 		Quality q = quality == null ? Quality.MEDIUM : quality;
-		FFmpegBuilder builder = new FFmpegBuilder().setVerbosity(FFmpegBuilder.Verbosity.ERROR)
+		FFmpegBuilder builder = new FFmpegBuilder().setVerbosity(FFmpegBuilder.Verbosity.INFO)
 			.overrideOutputFiles(true)
-			.addExtraArgs("-nostdin", "-nostats", "-protocol_whitelist", "file", "-codec_whitelist", Decoders.ALLOWED,
+			.addExtraArgs("-hide_banner", "-loglevel", "level+info", "-nostdin", "-nostats", "-progress", "pipe:1",
+					"-protocol_whitelist", "file", "-format_whitelist", DEMUXERS, "-codec_whitelist", Decoders.ALLOWED,
 					"-max_pixels", Long.toString(maxPixels))
-			.setFormat(info.demuxer())
 			.setInput(input.toString());
 		FFmpegOutputBuilder out = builder.addOutput(output.toString())
 			.setFormat(target.muxer().orElseThrow(() -> new IllegalArgumentException("archives are not ffmpeg's job")))
 			.disableSubtitle()
 			.addExtraArgs("-dn", "-threads", Integer.toString(threads), "-map_metadata", "-1");
 		switch (target.kind()) {
-			case VIDEO -> video(out, info, target, q);
+			case VIDEO -> video(out, target, q);
 			case AUDIO -> audio(out.disableVideo().addExtraArgs("-map", "0:a:0"), target, q);
 			case IMAGE -> image(out.disableAudio(), target, q);
 			case ARCHIVE -> throw new IllegalArgumentException("archives are not ffmpeg's job");
@@ -44,7 +50,7 @@ final class FfmpegCommands {
 		return builder;
 	}
 
-	private static void video(FFmpegOutputBuilder out, MediaInfo info, Format target, Quality q) {
+	private static void video(FFmpegOutputBuilder out, Format target, Quality q) {
 		out.addExtraArgs("-map", "0:v:0", "-map", "0:a:0?");
 		// even dimensions for 4:2:0 codecs; low also shrinks to at most 480 lines
 		String scale = q == Quality.LOW ? "scale=-2:'min(480,trunc(ih/2)*2)'" : "scale=trunc(iw/2)*2:trunc(ih/2)*2";

@@ -8,7 +8,6 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * @param path the ffmpeg binary ({@code CCT_FFMPEG_PATH})
- * @param probePath the ffprobe binary ({@code CCT_FFPROBE_PATH})
  * @param threads encoder threads per conversion; 0 shares the cores among the worker's threads
  * @param maxDimension the largest width or height accepted: 16383 (WebP's own limit) by default, so phone
  * panoramas (16000x3000) and 48-50 MP photos pass; the pixel limit still bounds the area
@@ -24,8 +23,7 @@ import org.springframework.util.unit.DataSize;
  * @param outputRatioFloor see {@code maxOutputRatio}
  */
 @ConfigurationProperties("cct.ffmpeg")
-record FfmpegSettings(@DefaultValue("ffmpeg") String path, @DefaultValue("ffprobe") String probePath,
-		@DefaultValue("0") int threads, @DefaultValue("16383") int maxDimension,
+record FfmpegSettings(@DefaultValue("ffmpeg") String path, @DefaultValue("0") int threads, @DefaultValue("16383") int maxDimension,
 		@DefaultValue("50000000") long maxPixels, @DefaultValue("6h") Duration maxDuration,
 		@DefaultValue("10s") Duration deadlinePerMediaSecond, @DefaultValue("2m") Duration deadlineBase,
 		@DefaultValue("1000") long maxOutputRatio, @DefaultValue("256MB") DataSize outputRatioFloor) {

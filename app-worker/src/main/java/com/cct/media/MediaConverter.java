@@ -1,14 +1,20 @@
 package com.cct.media;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import org.jobrunr.spring.autoconfigure.JobRunrProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import com.cct.conversion.ConversionContext;
@@ -21,31 +27,49 @@ import com.cct.format.MediaKind;
 import com.cct.system.Texts;
 import com.cct.task.Task;
 
-import net.bramp.ffmpeg.FFmpeg;
-import net.bramp.ffmpeg.builder.FFmpegBuilder;
-
 /**
- * Video, audio and image conversions: probe, derive the deadline from the input's duration, run the
- * command {@link FfmpegCommands} builds, report progress from ffmpeg's own progress stream.
+ * Video, audio and image conversions in one ffmpeg process: it opens the input through the
+ * allow-lists of {@link FfmpegCommands} and describes it in its log ({@link InputReport}); the
+ * limits are checked the moment that description is complete, before a frame is converted (a file
+ * too long, too large or without the track the target needs is refused and its ffmpeg killed), and
+ * the deadline is then derived from the input's duration. Progress comes from ffmpeg's own progress
+ * stream, which also enforces the duration limit for inputs that do not state one.
  */
 @Component
 class MediaConverter implements Converter {
 
+	/** What ffmpeg's image checks say when a frame is over {@code -max_pixels}. */
+	static final String PIXEL_LIMIT_MARK = "exceeds specified max pixel count";
+
+	private static final Logger log = LoggerFactory.getLogger(MediaConverter.class);
+
 	private final FfmpegSettings settings;
-
-	private final MediaProbe probe;
-
-	private final FFmpeg ffmpeg;
 
 	private final int threads;
 
-	MediaConverter(FfmpegSettings settings, MediaProbe probe, JobRunrProperties jobRunr) throws IOException {
+	MediaConverter(FfmpegSettings settings, JobRunrProperties jobRunr) throws IOException {
 		this.settings = settings;
-		this.probe = probe;
-		this.ffmpeg = new FFmpeg(settings.path(), new FfmpegProcesses());
+		checkInstalled(settings.path());
 		int cores = Runtime.getRuntime().availableProcessors();
 		Integer workerCount = jobRunr.getBackgroundJobServer().getWorkerCount();
 		this.threads = settings.threads() > 0 ? settings.threads() : Math.max(1, cores / Math.max(1, workerCount == null ? 1 : workerCount));
+	}
+
+	/** A worker without a working ffmpeg must not start: it would fail every media task it took. */
+	private static void checkInstalled(String ffmpeg) throws IOException {
+		try {
+			Process version = new ProcessBuilder(ffmpeg, "-version").redirectErrorStream(true)
+				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+				.start();
+			version.getInputStream().transferTo(OutputStream.nullOutputStream());
+			if (version.waitFor() != 0) {
+				throw new IOException(ffmpeg + " -version failed");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("interrupted while checking " + ffmpeg, ex);
+		}
 	}
 
 	@Override
@@ -59,57 +83,102 @@ class MediaConverter implements Converter {
 		Format source = task.source();
 		Format target = task.target();
 		Path input = withoutExtension(context, decoded(context, source));
-		MediaInfo info = this.probe.probe(input, source.kind(), context.processes());
-		if (target.kind() == MediaKind.AUDIO && !info.hasAudio()) {
-			throw new RejectedInputException("The file has no audio track to convert.");
-		}
-		if (target.kind() == MediaKind.VIDEO && !info.hasVideo()) {
-			throw new RejectedInputException("The file has no video track to convert.");
-		}
-		context.limitTo(deadlineFor(this.settings, info.durationSeconds()));
 		context.limitOutputTo(this.settings.outputLimitFor(Files.size(context.input())));
 		context.checkpoint();
-		FFmpegBuilder command = FfmpegCommands.convert(input, info, target, task.quality(), context.output(),
-				this.threads, this.settings.maxPixels());
-		ErrorTail errors = new ErrorTail();
-		double totalNanos = info.durationSeconds() * 1e9;
+		List<String> command = new ArrayList<>();
+		command.add(this.settings.path());
+		command.addAll(FfmpegCommands.convert(input, target, task.quality(), context.output(), this.threads,
+				this.settings.maxPixels()).build());
+		InputReport report = new InputReport();
+		InputLimits limits = new InputLimits(this.settings, source.kind(), target.kind(), report, context);
+		FfmpegLog ffmpegLog = new FfmpegLog(report, limits::check);
+		ErrorTail errors = new ErrorTail(ffmpegLog);
+		Process process = context.processes().startReadingOutput(command, errors);
+		int exit;
 		try {
-			FfmpegProcesses.within(new FfmpegProcesses.Binding(context.processes(), errors), () -> {
-				this.ffmpeg.run(command, progress -> {
-					if (totalNanos > 0 && progress.out_time_ns > 0) {
-						context.progress(progress.out_time_ns / totalNanos);
-					}
-				});
-				return null;
-			});
+			readProgress(process, report, limits, context);
+			exit = process.waitFor();
 		}
-		catch (IOException | RuntimeException ex) {
-			context.checkpoint();
-			context.checkOutputSize();
-			throw explain(errors.text());
+		finally {
+			process.destroyForcibly();
 		}
+		String text = errors.text();
+		ffmpegLog.finish();
+		limits.throwIfRefused();
 		context.checkpoint();
-		String log = errors.text();
+		if (exit != 0) {
+			context.checkOutputSize();
+			throw explain(text, report, source.kind());
+		}
 		// frames past the pixel limit were refused by the decoder: what was written is not the whole file
-		if (log.contains(MediaProbe.PIXEL_LIMIT_MARK) || !Files.isRegularFile(context.output())
+		if (text.contains(PIXEL_LIMIT_MARK) || !Files.isRegularFile(context.output())
 				|| Files.size(context.output()) == 0) {
-			throw explain(log);
+			throw explain(text, report, source.kind());
+		}
+	}
+
+	/**
+	 * ffmpeg's progress stream ({@code key=value} lines on standard output): the position reached, as
+	 * a fraction of the input's duration once that is known, and checked against the duration limit.
+	 */
+	private static void readProgress(Process process, InputReport report, InputLimits limits,
+			ConversionContext context) throws IOException {
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII), 1024)) {
+			String line;
+			while ((line = lines.readLine()) != null) {
+				if (line.startsWith("out_time_us=")) {
+					long micros = parseLong(line.substring("out_time_us=".length()));
+					limits.reached(micros);
+					double total = report.durationSeconds();
+					if (total > 0 && micros > 0) {
+						context.progress(micros / (total * 1e6));
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the process was killed (cancel, deadline, a refusal): the outcome is decided after it ended
+			log.debug("ffmpeg's progress stream ended: {}", ex.getMessage());
+		}
+	}
+
+	private static long parseLong(String value) {
+		try {
+			return Long.parseLong(value.strip());
+		}
+		catch (NumberFormatException ex) {
+			return 0; // "N/A" before the first frame
 		}
 	}
 
 	/**
 	 * ffmpeg's last error line says what went wrong; resource trouble on our side is worth a retry,
-	 * anything else is about the input. File paths are cut out of the message.
+	 * anything else is about the input. An input ffmpeg could not even open is named as such. File
+	 * paths are cut out of the message.
 	 */
-	private RuntimeException explain(String log) throws IOException {
+	private RuntimeException explain(String log, InputReport report, MediaKind kind) throws IOException {
 		if (Decoders.refusedIn(log)) {
 			return new RejectedInputException("The file uses a codec this service does not read.");
 		}
-		if (log.contains(MediaProbe.PIXEL_LIMIT_MARK)) {
-			return new RejectedInputException("The picture has frames larger than the limit of " + this.settings.maxPixels()
-					+ " pixels; it was refused.");
+		if (log.contains(PIXEL_LIMIT_MARK)) {
+			return new RejectedInputException(report.opened() ? "The picture has frames larger than the limit of "
+					+ this.settings.maxPixels() + " pixels; it was refused."
+					: "The picture is too large: it has more than " + this.settings.maxPixels() + " pixels.");
 		}
 		String lower = log.toLowerCase(Locale.ROOT);
+		if (!report.opened()) {
+			if (lower.contains("cannot allocate memory")) {
+				throw new IOException("ffmpeg ran out of memory opening the input: " + lastLine(log));
+			}
+			return new RejectedInputException("The file could not be read as " + noun(kind)
+					+ ": it is damaged, truncated or not a supported format.");
+		}
+		if (kind == MediaKind.IMAGE && (lower.contains("not supported") || lower.contains("unsupported"))) {
+			// e.g. a 16-bit CMYK TIFF with an alpha channel: the container is read, its pixels are not
+			return new RejectedInputException("The picture is stored in a variant of its format this service does not "
+					+ "read (such as 16-bit CMYK with transparency).");
+		}
 		if (lower.contains("no space left") || lower.contains("cannot allocate memory")
 				|| lower.contains("resource temporarily unavailable")) {
 			throw new IOException("ffmpeg ran out of resources: " + lastLine(log));
@@ -126,9 +195,9 @@ class MediaConverter implements Converter {
 
 	/**
 	 * The original under a name without an extension (a hard link beside it, a symbolic link
-	 * where the file system has none), so ffprobe picks the demuxer by the content alone: by name a
+	 * where the file system has none), so ffmpeg picks the demuxer by the content alone: by name a
 	 * {@code .jpg} goes to the image-sequence demuxer, which is not on the allow-list, and any other
-	 * name could steer it too. ffmpeg then reads it through the demuxer the probe found.
+	 * name could steer it too.
 	 */
 	private static Path withoutExtension(ConversionContext context, Path original) throws IOException {
 		Path link = context.newTempFile();
@@ -186,6 +255,15 @@ class MediaConverter implements Converter {
 			throw new RejectedInputException("The picture could not be decoded: it is damaged or truncated.");
 		}
 		return decoded;
+	}
+
+	static String noun(MediaKind kind) {
+		return switch (kind) {
+			case VIDEO -> "video";
+			case AUDIO -> "audio";
+			case IMAGE -> "an image";
+			case ARCHIVE -> "an archive";
+		};
 	}
 
 	/** A generous multiple of the input's duration; the configured ceiling still applies. */

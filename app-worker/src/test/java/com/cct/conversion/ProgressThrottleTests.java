@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.jobrunr.jobs.context.JobDashboardProgressBar;
-import org.jobrunr.jobs.context.JobDashboardProgressBar.JobDashboardProgress;
 import org.junit.jupiter.api.Test;
 
 class ProgressThrottleTests {
@@ -20,7 +18,7 @@ class ProgressThrottleTests {
 
 	@Test
 	void publishesTheFirstWholePercent() {
-		ProgressThrottle throttle = new ProgressThrottle(LONG, this.published::add, null);
+		ProgressThrottle throttle = live(LONG);
 		throttle.accept(0.126);
 		assertThat(this.published).containsExactly(12);
 	}
@@ -29,10 +27,12 @@ class ProgressThrottleTests {
 	void aFailingPublisherDoesNotStopTheConversion() {
 		ProgressThrottle throttle = new ProgressThrottle(Duration.ZERO, percent -> {
 			if (percent == 10) {
-				throw new IllegalStateException("database away");
+				throw new IllegalStateException("Redis away");
 			}
 			this.published.add(percent);
-		}, null);
+		}, Duration.ZERO, percent -> {
+			throw new IllegalStateException("database away");
+		});
 		throttle.accept(0.10);
 		throttle.accept(0.20);
 		assertThat(this.published).containsExactly(20);
@@ -40,7 +40,7 @@ class ProgressThrottleTests {
 
 	@Test
 	void publishesAtMostOncePerInterval() {
-		ProgressThrottle throttle = new ProgressThrottle(LONG, this.published::add, null);
+		ProgressThrottle throttle = live(LONG);
 		throttle.accept(0.10);
 		throttle.accept(0.20);
 		throttle.accept(0.50);
@@ -50,7 +50,7 @@ class ProgressThrottleTests {
 
 	@Test
 	void publishesAgainOnceTheIntervalHasPassed() {
-		ProgressThrottle throttle = new ProgressThrottle(Duration.ofMillis(50), this.published::add, null);
+		ProgressThrottle throttle = live(Duration.ofMillis(50));
 		throttle.accept(0.10);
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
 			throttle.accept(0.30);
@@ -60,7 +60,7 @@ class ProgressThrottleTests {
 
 	@Test
 	void publishesOnlyWhenTheWholePercentGrows() {
-		ProgressThrottle throttle = new ProgressThrottle(Duration.ZERO, this.published::add, null);
+		ProgressThrottle throttle = live(Duration.ZERO);
 		throttle.accept(0.101);
 		throttle.accept(0.109);
 		throttle.accept(0.05);
@@ -72,7 +72,7 @@ class ProgressThrottleTests {
 
 	@Test
 	void neverPublishesZeroOrAHundred() {
-		ProgressThrottle throttle = new ProgressThrottle(Duration.ZERO, this.published::add, null);
+		ProgressThrottle throttle = live(Duration.ZERO);
 		throttle.accept(0.0);
 		throttle.accept(0.009);
 		throttle.accept(1.0);
@@ -81,16 +81,26 @@ class ProgressThrottleTests {
 	}
 
 	@Test
-	void movesTheJobRunrProgressBarToo() {
-		JobDashboardProgressBar bar = new JobDashboardProgressBar(new JobDashboardProgress(100L));
-		ProgressThrottle throttle = new ProgressThrottle(Duration.ZERO, this.published::add, bar);
-		throttle.accept(0.42);
-		assertThat(bar.getProgressAsPercentage()).isEqualTo(42);
-		throttle.accept(0.30);
-		assertThat(bar.getProgressAsPercentage()).isEqualTo(42);
-		throttle.accept(0.995);
-		assertThat(bar.getProgressAsPercentage()).isEqualTo(99);
-		assertThat(this.published).containsExactly(42, 99);
+	void theDurableStreamWaitsItsIntervalFromTheStartAndThenFollowsAtItsOwnPace() {
+		List<Integer> durable = new CopyOnWriteArrayList<>();
+		ProgressThrottle throttle = new ProgressThrottle(Duration.ZERO, this.published::add, Duration.ofMillis(200),
+				durable::add);
+		throttle.accept(0.10);
+		throttle.accept(0.20);
+		assertThat(this.published).containsExactly(10, 20);
+		assertThat(durable).as("a conversion shorter than the interval writes nothing durable").isEmpty();
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+			throttle.accept(0.30);
+			assertThat(durable).containsExactly(30);
+		});
+		throttle.accept(0.40);
+		assertThat(durable).as("at most once per interval").containsExactly(30);
+		assertThat(this.published).endsWith(30, 40);
+	}
+
+	ProgressThrottle live(Duration interval) {
+		return new ProgressThrottle(interval, this.published::add, LONG, percent -> {
+		});
 	}
 
 }

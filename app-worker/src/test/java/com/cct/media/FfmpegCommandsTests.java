@@ -35,12 +35,6 @@ class FfmpegCommandsTests {
 
 	static final Path OUTPUT = Path.of("/work/task/.part-output");
 
-	static final MediaInfo VIDEO = new MediaInfo("mov", 1.0, true, true, 64, 48);
-
-	static final MediaInfo AUDIO = new MediaInfo("wav", 1.0, false, true, 0, 0);
-
-	static final MediaInfo IMAGE = new MediaInfo("png_pipe", 0, true, false, 64, 48);
-
 	/** The encoder each target is written with: video and audio for video targets. */
 	static final Map<Format, List<String>> ENCODERS = Map.ofEntries(Map.entry(Format.MP4, List.of("libx264", "aac")),
 			Map.entry(Format.MOV, List.of("libx264", "aac")), Map.entry(Format.MKV, List.of("libx264", "aac")),
@@ -79,17 +73,8 @@ class FfmpegCommandsTests {
 			Map.entry(Format.WEBP, List.of("webp")), Map.entry(Format.GIF, List.of("gif")),
 			Map.entry(Format.BMP, List.of("bmp")), Map.entry(Format.TIFF, List.of("tiff")));
 
-	static MediaInfo inputFor(Format target) {
-		return switch (target.kind()) {
-			case VIDEO -> VIDEO;
-			case AUDIO -> AUDIO;
-			case IMAGE -> IMAGE;
-			case ARCHIVE -> throw new IllegalArgumentException();
-		};
-	}
-
-	static List<String> build(MediaInfo info, Format target, Quality quality) {
-		return FfmpegCommands.convert(INPUT, info, target, quality, OUTPUT, 3, 50_000_000).build();
+	static List<String> build(Format target, Quality quality) {
+		return FfmpegCommands.convert(INPUT, target, quality, OUTPUT, 3, 50_000_000).build();
 	}
 
 	static List<String> inputPart(List<String> args) {
@@ -126,23 +111,35 @@ class FfmpegCommandsTests {
 
 		@ParameterizedTest(name = "{0} {1}")
 		@MethodSource("com.cct.media.FfmpegCommandsTests#everyMediaTargetAndQuality")
-		void readsOnlyTheLocalInputThroughTheProbedDemuxer(Format target, Quality quality) {
-			MediaInfo info = inputFor(target);
-			List<String> args = build(info, target, quality);
+		void readsOnlyTheLocalInputThroughTheAllowedDemuxersAndDecoders(Format target, Quality quality) {
+			List<String> args = build(target, quality);
 			List<String> input = inputPart(args);
 
 			assertThat(input).endsWith("-i", INPUT.toString());
-			assertThat(after(input, "-f")).as("the demuxer is pinned before -i").isEqualTo(info.demuxer());
 			assertThat(hasPair(input, "-protocol_whitelist", "file")).as("%s", args).isTrue();
-			assertThat(input).contains("-nostdin", "-y");
-			assertThat(hasPair(input, "-v", "error")).as("%s", args).isTrue();
+			assertThat(hasPair(input, "-format_whitelist", FfmpegCommands.DEMUXERS)).as("%s", args).isTrue();
+			assertThat(hasPair(input, "-codec_whitelist", Decoders.ALLOWED)).as("%s", args).isTrue();
+			assertThat(hasPair(input, "-max_pixels", "50000000")).as("%s", args).isTrue();
+			assertThat(input).contains("-nostdin", "-nostats", "-y", "-hide_banner");
+			assertThat(input).as("no demuxer is named: only the content picks one, among the allowed")
+				.doesNotContain("-f");
+			assertThat(hasPair(input, "-loglevel", "level+info")).as("the log says each line's level").isTrue();
+			assertThat(input.lastIndexOf("-loglevel")).as("after bramp's own -v").isGreaterThan(input.indexOf("-v"));
+			assertThat(hasPair(input, "-progress", "pipe:1")).as("%s", args).isTrue();
 			assertThat(args).containsOnlyOnce("-i");
+		}
+
+		@Test
+		void theDemuxerAllowListIsEveryFormatsDemuxersAndNothingThatOpensOtherFiles() {
+			assertThat(FfmpegCommands.DEMUXERS).isEqualTo(String.join(",", Format.allDemuxers()));
+			assertThat(Arrays.asList(FfmpegCommands.DEMUXERS.split(","))).contains("wav", "mov", "matroska", "png_pipe")
+				.doesNotContain("hls", "concat", "image2", "dash", "lavfi", "tee", "ffmetadata", "");
 		}
 
 		@ParameterizedTest(name = "{0} {1}")
 		@MethodSource("com.cct.media.FfmpegCommandsTests#everyMediaTargetAndQuality")
 		void writesOneOutputThroughTheTargetsMuxerWithoutMetadata(Format target, Quality quality) {
-			List<String> output = outputPart(build(inputFor(target), target, quality));
+			List<String> output = outputPart(build(target, quality));
 
 			assertThat(after(output, "-f")).isEqualTo(target.muxer().orElseThrow());
 			assertThat(output).last().isEqualTo(OUTPUT.toString());
@@ -154,7 +151,7 @@ class FfmpegCommandsTests {
 		@ParameterizedTest(name = "{0} {1}")
 		@MethodSource("com.cct.media.FfmpegCommandsTests#everyMediaTargetAndQuality")
 		void encodesWithTheTargetsCodecs(Format target, Quality quality) {
-			List<String> output = outputPart(build(inputFor(target), target, quality));
+			List<String> output = outputPart(build(target, quality));
 			List<String> encoders = ENCODERS.get(target);
 			switch (target.kind()) {
 				case VIDEO -> {
@@ -180,52 +177,52 @@ class FfmpegCommandsTests {
 		@ParameterizedTest
 		@EnumSource(value = Format.class, names = { "MP4", "WEBM", "AVI", "MPEG", "WMV", "MOV", "MKV" })
 		void lowQualityScalesVideoDownTo480Lines(Format target) {
-			assertThat(after(build(VIDEO, target, Quality.LOW), "-vf")).isEqualTo("scale=-2:'min(480,trunc(ih/2)*2)'");
-			assertThat(after(build(VIDEO, target, Quality.MEDIUM), "-vf")).isEqualTo("scale=trunc(iw/2)*2:trunc(ih/2)*2");
-			assertThat(after(build(VIDEO, target, Quality.HIGH), "-vf")).doesNotContain("480");
+			assertThat(after(build(target, Quality.LOW), "-vf")).isEqualTo("scale=-2:'min(480,trunc(ih/2)*2)'");
+			assertThat(after(build(target, Quality.MEDIUM), "-vf")).isEqualTo("scale=trunc(iw/2)*2:trunc(ih/2)*2");
+			assertThat(after(build(target, Quality.HIGH), "-vf")).doesNotContain("480");
 		}
 
 		@Test
 		void onlyMp4AndMovMoveTheirIndexToTheFront() {
-			assertThat(hasPair(build(VIDEO, Format.MP4, Quality.HIGH), "-movflags", "+faststart")).isTrue();
-			assertThat(hasPair(build(VIDEO, Format.MOV, Quality.HIGH), "-movflags", "+faststart")).isTrue();
-			assertThat(build(VIDEO, Format.MKV, Quality.HIGH)).doesNotContain("-movflags");
+			assertThat(hasPair(build(Format.MP4, Quality.HIGH), "-movflags", "+faststart")).isTrue();
+			assertThat(hasPair(build(Format.MOV, Quality.HIGH), "-movflags", "+faststart")).isTrue();
+			assertThat(build(Format.MKV, Quality.HIGH)).doesNotContain("-movflags");
 		}
 
 		@Test
 		void lowerQualityMeansLessBitsForLossyTargets() {
-			assertThat(after(build(VIDEO, Format.MP4, Quality.HIGH), "-crf")).isEqualTo("20");
-			assertThat(after(build(VIDEO, Format.MP4, Quality.LOW), "-crf")).isEqualTo("30");
-			assertThat(after(build(VIDEO, Format.WEBM, Quality.LOW), "-crf")).isEqualTo("45");
-			assertThat(after(build(AUDIO, Format.MP3, Quality.HIGH), "-b:a")).isEqualTo("192000");
-			assertThat(after(build(AUDIO, Format.MP3, Quality.MEDIUM), "-b:a")).isEqualTo("128000");
-			assertThat(after(build(AUDIO, Format.MP3, Quality.LOW), "-b:a")).isEqualTo("64000");
-			assertThat(after(build(AUDIO, Format.OPUS, Quality.LOW), "-b:a")).isEqualTo("48000");
-			assertThat(after(build(AUDIO, Format.OGG, Quality.HIGH), "-q:a")).isEqualTo("6");
-			assertThat(after(build(IMAGE, Format.JPG, Quality.LOW), "-q:v")).isEqualTo("12");
-			assertThat(after(build(IMAGE, Format.WEBP, Quality.HIGH), "-quality")).isEqualTo("90");
+			assertThat(after(build(Format.MP4, Quality.HIGH), "-crf")).isEqualTo("20");
+			assertThat(after(build(Format.MP4, Quality.LOW), "-crf")).isEqualTo("30");
+			assertThat(after(build(Format.WEBM, Quality.LOW), "-crf")).isEqualTo("45");
+			assertThat(after(build(Format.MP3, Quality.HIGH), "-b:a")).isEqualTo("192000");
+			assertThat(after(build(Format.MP3, Quality.MEDIUM), "-b:a")).isEqualTo("128000");
+			assertThat(after(build(Format.MP3, Quality.LOW), "-b:a")).isEqualTo("64000");
+			assertThat(after(build(Format.OPUS, Quality.LOW), "-b:a")).isEqualTo("48000");
+			assertThat(after(build(Format.OGG, Quality.HIGH), "-q:a")).isEqualTo("6");
+			assertThat(after(build(Format.JPG, Quality.LOW), "-q:v")).isEqualTo("12");
+			assertThat(after(build(Format.WEBP, Quality.HIGH), "-quality")).isEqualTo("90");
 		}
 
 		@Test
 		void lowQualityHalvesPicturesAndMakesWavMono() {
-			assertThat(after(build(IMAGE, Format.PNG, Quality.LOW), "-vf")).isEqualTo("scale=trunc(iw/4)*2:-2");
-			assertThat(build(IMAGE, Format.PNG, Quality.HIGH)).doesNotContain("-vf");
-			List<String> wav = build(AUDIO, Format.WAV, Quality.LOW);
+			assertThat(after(build(Format.PNG, Quality.LOW), "-vf")).isEqualTo("scale=trunc(iw/4)*2:-2");
+			assertThat(build(Format.PNG, Quality.HIGH)).doesNotContain("-vf");
+			List<String> wav = build(Format.WAV, Quality.LOW);
 			assertThat(hasPair(wav, "-ac", "1")).as("%s", wav).isTrue();
 			assertThat(hasPair(wav, "-ar", "22050")).as("%s", wav).isTrue();
-			assertThat(build(AUDIO, Format.WAV, Quality.HIGH)).doesNotContain("-ac", "-ar");
+			assertThat(build(Format.WAV, Quality.HIGH)).doesNotContain("-ac", "-ar");
 		}
 
 		@ParameterizedTest
 		@EnumSource(value = Format.class, names = { "MP4", "MP3", "PNG" })
 		void noQualityMeansMedium(Format target) {
-			assertThat(build(inputFor(target), target, null)).isEqualTo(build(inputFor(target), target, Quality.MEDIUM));
+			assertThat(build(target, null)).isEqualTo(build(target, Quality.MEDIUM));
 		}
 
 		@ParameterizedTest
 		@EnumSource(value = Format.class, names = { "ZIP", "SEVEN_Z", "TAR_GZ", "TAR_BZ2", "TAR_XZ" })
 		void refusesArchiveTargets(Format target) {
-			assertThatThrownBy(() -> build(VIDEO, target, Quality.MEDIUM)).isInstanceOf(IllegalArgumentException.class)
+			assertThatThrownBy(() -> build(target, Quality.MEDIUM)).isInstanceOf(IllegalArgumentException.class)
 				.hasMessageContaining("archives");
 		}
 
@@ -249,10 +246,10 @@ class FfmpegCommandsTests {
 			inputs = MediaFixtures.inputs(dir);
 		}
 
-		static JsonNode convert(Path input, MediaInfo info, Format target, Quality quality) throws Exception {
+		static JsonNode convert(Path input, Format target, Quality quality) throws Exception {
 			Path output = dir.resolve("out-" + target.id() + "-" + quality.id() + "." + target.extension());
 			List<String> command = new ArrayList<>(List.of("ffmpeg"));
-			command.addAll(FfmpegCommands.convert(input, info, target, quality, output, 1, 50_000_000).build());
+			command.addAll(FfmpegCommands.convert(input, target, quality, output, 1, 50_000_000).build());
 			MediaFixtures.run(command);
 			JsonNode result = probe(output, target.demuxers());
 			assertThat(result.get("format").get("format_name").asText()).isIn(target.demuxers());
@@ -274,9 +271,9 @@ class FfmpegCommandsTests {
 				"OGV", "AIFF", "AC3", "AVIF" })
 		void writesTargetsThatReadBackAsTheirFormat(Format target) throws Exception {
 			JsonNode result = switch (target.kind()) {
-				case VIDEO -> convert(inputs.mp4(), VIDEO, target, Quality.MEDIUM);
-				case AUDIO -> convert(inputs.wav(), AUDIO, target, Quality.MEDIUM);
-				default -> convert(inputs.png(), IMAGE, target, Quality.MEDIUM);
+				case VIDEO -> convert(inputs.mp4(), target, Quality.MEDIUM);
+				case AUDIO -> convert(inputs.wav(), target, Quality.MEDIUM);
+				default -> convert(inputs.png(), target, Quality.MEDIUM);
 			};
 
 			List<String> codecs = CODECS.get(target);
@@ -299,8 +296,7 @@ class FfmpegCommandsTests {
 
 		@Test
 		void lowQualityShrinksATallVideoTo480LinesInMp4() throws Exception {
-			JsonNode result = convert(inputs.tallMp4(), new MediaInfo("mov", 0.4, true, true, 96, 720), Format.MP4,
-					Quality.LOW);
+			JsonNode result = convert(inputs.tallMp4(), Format.MP4, Quality.LOW);
 			assertThat(codec(result, "video")).isEqualTo("h264");
 			assertThat(codec(result, "audio")).isEqualTo("aac");
 			assertThat(stream(result, "video").get("height").asInt()).isEqualTo(480);
@@ -309,7 +305,7 @@ class FfmpegCommandsTests {
 
 		@Test
 		void extractsTheSoundOfAVideoAtALowBitrate() throws Exception {
-			JsonNode result = convert(inputs.mp4(), VIDEO, Format.MP3, Quality.LOW);
+			JsonNode result = convert(inputs.mp4(), Format.MP3, Quality.LOW);
 			assertThat(result.get("streams")).hasSize(1);
 			assertThat(codec(result, "audio")).isEqualTo("mp3");
 			assertThat(stream(result, "audio").get("bit_rate").asInt()).isEqualTo(64000);
@@ -317,7 +313,7 @@ class FfmpegCommandsTests {
 
 		@Test
 		void lowQualityHalvesAPicture() throws Exception {
-			JsonNode result = convert(inputs.png(), IMAGE, Format.JPG, Quality.LOW);
+			JsonNode result = convert(inputs.png(), Format.JPG, Quality.LOW);
 			assertThat(codec(result, "video")).isEqualTo("mjpeg");
 			assertThat(stream(result, "video").get("width").asInt()).isEqualTo(32);
 			assertThat(stream(result, "video").get("height").asInt()).isEqualTo(24);
@@ -327,7 +323,7 @@ class FfmpegCommandsTests {
 		void lowQualityWavIsMonoAt22kHzWithoutTheInputsMetadata() throws Exception {
 			assertThat(latin1(inputs.wav())).as("the input is tagged").contains(MediaFixtures.ARTIST);
 
-			JsonNode result = convert(inputs.wav(), AUDIO, Format.WAV, Quality.LOW);
+			JsonNode result = convert(inputs.wav(), Format.WAV, Quality.LOW);
 
 			assertThat(codec(result, "audio")).isEqualTo("pcm_s16le");
 			assertThat(stream(result, "audio").get("channels").asInt()).isEqualTo(1);

@@ -33,8 +33,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 class MediaConverterTests {
 
-	static final FfmpegSettings SETTINGS = new FfmpegSettings("ffmpeg", "ffprobe", 1, 8192, 50_000_000,
-			Duration.ofHours(6), Duration.ofSeconds(10), Duration.ofMinutes(2), 1000, DataSize.ofMegabytes(256));
+	static final FfmpegSettings SETTINGS = settings(8192, 50_000_000, Duration.ofHours(6));
+
+	static FfmpegSettings settings(int maxDimension, long maxPixels, Duration maxDuration) {
+		return new FfmpegSettings("ffmpeg", 1, maxDimension, maxPixels, maxDuration, Duration.ofSeconds(10),
+				Duration.ofMinutes(2), 1000, DataSize.ofMegabytes(256));
+	}
 
 	static final Duration CEILING = Duration.ofMinutes(30);
 
@@ -62,6 +66,8 @@ class MediaConverterTests {
 		@TempDir
 		static Path inputs;
 
+		static MediaFixtures.Inputs made;
+
 		static Path wav;
 
 		static Path silentMp4;
@@ -80,10 +86,10 @@ class MediaConverterTests {
 
 		@BeforeAll
 		static void makeInputs() throws Exception {
-			MediaFixtures.Inputs made = MediaFixtures.inputs(inputs);
+			made = MediaFixtures.inputs(inputs);
 			wav = made.wav();
 			silentMp4 = made.silentMp4();
-			converter = new MediaConverter(SETTINGS, new MediaProbe(SETTINGS), new JobRunrProperties());
+			converter = new MediaConverter(SETTINGS, new JobRunrProperties());
 		}
 
 		@BeforeEach
@@ -203,14 +209,187 @@ class MediaConverterTests {
 		}
 
 		@Test
+		void convertsAVideoWithSoundAndReadsItsSizeAndDuration() throws Exception {
+			Task task = task("clip.mp4", Format.MP4, Format.WEBM, Quality.LOW);
+			ConversionContext context = contextFor(task, made.mp4());
+
+			converter.convert(context);
+
+			JsonNode result = MediaFixtures.probe(context.output(), Format.WEBM.demuxers());
+			assertThat(MediaFixtures.stream(result, "video").get("width").asInt()).isEqualTo(64);
+			assertThat(MediaFixtures.stream(result, "audio")).isNotNull();
+			assertThat(scope.limit()).as("1 s of input: 2 min + 10 s").isEqualTo(Duration.ofSeconds(130));
+		}
+
+		@Test
+		void convertsAPictureAndKeepsTheBaseDeadline() throws Exception {
+			Task task = task("picture.png", Format.PNG, Format.JPG, null);
+			ConversionContext context = contextFor(task, made.png());
+
+			converter.convert(context);
+
+			JsonNode result = MediaFixtures.probe(context.output(), Format.JPG.demuxers());
+			assertThat(MediaFixtures.stream(result, "video").get("height").asInt()).isEqualTo(48);
+			assertThat(scope.limit()).isLessThanOrEqualTo(Duration.ofSeconds(130));
+		}
+
+		@Test
+		void refusesACodecOutsideTheDecoderAllowList() throws Exception {
+			// ffmpeg's experimental wavelet codec: real, decodable, and not something people upload
+			Path snow = inputs.resolve("snow.mkv");
+			MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x64:d=0.5", "-c:v",
+					"snow", "-strict", "-2", snow.toString()));
+			ConversionContext context = contextFor(task("snow.mkv", Format.MKV, Format.MP4, null), snow);
+
+			assertThatThrownBy(() -> converter.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessage("The file uses a codec this service does not read.");
+		}
+
+		@Test
+		void refusesAnHlsPlaylistThatPointsAtALocalFile() throws Exception {
+			Path playlist = Files.writeString(made.segmentTs().resolveSibling("list.m3u8"), """
+					#EXTM3U
+					#EXT-X-VERSION:3
+					#EXT-X-TARGETDURATION:1
+					#EXTINF:1.0,
+					%s
+					#EXT-X-ENDLIST
+					""".formatted(made.segmentTs().toAbsolutePath()));
+			assertThat(MediaFixtures.attempt(List.of("ffmpeg", "-v", "error", "-i", playlist.toString(), "-f", "null", "-"))
+				.exitCode()).as("without the allow-lists ffmpeg follows the playlist").isZero();
+			ConversionContext context = contextFor(task("list.mp4", Format.MP4, Format.WEBM, null), playlist);
+
+			assertThatThrownBy(() -> converter.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessage("The file could not be read as video: it is damaged, truncated or not a supported format.");
+			assertThat(context.output()).doesNotExist();
+		}
+
+		@Test
+		void refusesAConcatListThatPointsAtALocalFile() throws Exception {
+			Path list = Files.writeString(inputs.resolve("list.ffconcat"), """
+					ffconcat version 1.0
+					file '%s'
+					""".formatted(wav.toAbsolutePath()));
+			assertThat(MediaFixtures.attempt(List.of("ffmpeg", "-v", "error", "-safe", "0", "-i", list.toString(), "-f",
+					"null", "-")).exitCode()).as("without the allow-lists ffmpeg follows the list").isZero();
+			ConversionContext context = contextFor(task("list.wav", Format.WAV, Format.MP3, null), list);
+
+			assertThatThrownBy(() -> converter.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessage("The file could not be read as audio: it is damaged, truncated or not a supported format.");
+		}
+
+		@Test
+		void refusesATruncatedVideo() throws Exception {
+			byte[] bytes = Files.readAllBytes(made.mp4());
+			Path truncated = Files.write(inputs.resolve("truncated.mp4"), java.util.Arrays.copyOf(bytes, bytes.length / 3));
+			ConversionContext context = contextFor(task("truncated.mp4", Format.MP4, Format.WEBM, null), truncated);
+
+			assertThatThrownBy(() -> converter.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessageContaining("could not be read as video");
+		}
+
+		@Test
+		void refusesAPictureTooWide() throws Exception {
+			MediaConverter small = new MediaConverter(settings(32, 50_000_000, Duration.ofHours(6)), new JobRunrProperties());
+			ConversionContext context = contextFor(task("picture.png", Format.PNG, Format.WEBP, null), made.png());
+
+			assertThatThrownBy(() -> small.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessage("The picture is too large (64x48); the limit is 32 pixels a side.");
+			assertThat(context.output()).as("what ffmpeg wrote before it was stopped is gone").doesNotExist();
+		}
+
+		@Test
+		void refusesAVideoOfTooManyPixelsThoughNoSideIsTooLong() throws Exception {
+			MediaConverter crowded = new MediaConverter(settings(64, 64 * 48 - 1, Duration.ofHours(6)),
+					new JobRunrProperties());
+			ConversionContext context = contextFor(task("clip.mp4", Format.MP4, Format.WEBM, null), made.mp4());
+
+			assertThatThrownBy(() -> crowded.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessageStartingWith("The picture is too large");
+		}
+
+		@Test
+		void refusesAFileLongerThanTheLimit() throws Exception {
+			MediaConverter brief = new MediaConverter(settings(8192, 50_000_000, Duration.ofMillis(500)),
+					new JobRunrProperties());
+			ConversionContext context = contextFor(task("tone.wav", Format.WAV, Format.MP3, null), wav);
+
+			assertThatThrownBy(() -> brief.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessageStartingWith("The file is too long");
+		}
+
+		/**
+		 * Matroska written to a pipe (as live recorders do) states no duration ("Duration: N/A"):
+		 * ffmpeg's progress still stops it at the limit.
+		 */
+		@Test
+		void stopsAnInputThatDoesNotSayHowLongItIsAtTheLimit() throws Exception {
+			Path live = inputs.resolve("live.mkv");
+			MediaFixtures.run(List.of("sh", "-c", "ffmpeg -v error -y -f lavfi -i sine=frequency=440:sample_rate=8000:duration=5 "
+					+ "-c:a libvorbis -f matroska pipe:1 > " + live));
+			assertThat(MediaFixtures.attempt(List.of("ffmpeg", "-hide_banner", "-i", live.toString())).errors())
+				.contains("Duration: N/A");
+			MediaConverter brief = new MediaConverter(settings(8192, 50_000_000, Duration.ofSeconds(2)),
+					new JobRunrProperties());
+			ConversionContext context = contextFor(task("live.mkv", Format.MKV, Format.WAV, null), live);
+
+			assertThatThrownBy(() -> brief.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessageStartingWith("The file is too long");
+		}
+
+		@Test
+		void refusesSoundAsAPicture() throws Exception {
+			ConversionContext context = contextFor(task("tone.png", Format.PNG, Format.JPG, null), wav);
+
+			assertThatThrownBy(() -> converter.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessage("The file holds no picture.");
+		}
+
+		@Test
+		void refusesAVideoContainerWithNeitherSoundNorPicture() throws Exception {
+			ConversionContext context = contextFor(task("words.mkv", Format.MKV, Format.MP4, null),
+					made.subtitlesOnlyMkv());
+
+			assertThatThrownBy(() -> converter.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessage("The file holds neither audio nor video.");
+		}
+
+		@Test
 		void stopsWhenCancelledBeforeItStarts() throws Exception {
 			Task task = task("tone.wav", Format.WAV, Format.OGG, null);
 			ConversionContext context = contextFor(task, wav);
 			scope.cancel();
 
+			// the runner reads an interruption of a cancelled scope as "cancelled", never as the input's fault
 			assertThatThrownBy(() -> converter.convert(context)).isNotInstanceOf(RejectedInputException.class)
-				.isInstanceOf(java.io.IOException.class);
+				.isInstanceOf(InterruptedException.class);
 			assertThat(context.output()).doesNotExist();
+		}
+
+		@Test
+		void stopsWhenCancelledWhileFfmpegRuns() throws Exception {
+			Path long_ = inputs.resolve("long.wav");
+			MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+					"sine=frequency=440:sample_rate=48000:duration=600", "-c:a", "pcm_s16le", long_.toString()));
+			Task task = task("long.wav", Format.WAV, Format.OPUS, null);
+			ConversionContext context = contextFor(task, long_);
+			Thread canceller = new Thread(() -> {
+				try {
+					Thread.sleep(300);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				scope.cancel();
+			});
+			canceller.start();
+			long started = System.nanoTime();
+
+			assertThatThrownBy(() -> converter.convert(context)).isNotInstanceOf(RejectedInputException.class)
+				.isInstanceOf(InterruptedException.class);
+			canceller.join();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("killed, not run to its end")
+				.isLessThan(Duration.ofSeconds(5));
 		}
 
 	}
