@@ -316,6 +316,7 @@ rounds() { # format ext output args...
 }
 # not counted: the JIT compiles the upload and conversion paths first (a long-running service has them compiled)
 convert warmup-wav wav > /dev/null
+convert warmup-wav-2 wav > /dev/null
 convert warmup-ogg ogg > /dev/null
 rounds ogg ogg "${OGG_OUT[@]}"
 rounds wav wav "${WAV_OUT[@]}"

@@ -1,6 +1,7 @@
 package com.cct.task;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -90,6 +91,13 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 	@Modifying
 	@Query("update tasks set attempt_open = false where id = :id and attempt_open")
 	int closeAttempt(UUID id);
+
+	/**
+	 * Of these tasks, the ones that exist and are no longer processing (cancelled, or ended by another
+	 * actor): a worker's watchdog stops their conversions when Redis could not say so.
+	 */
+	@Query("select id from tasks where id in (:ids) and status <> 'processing'")
+	List<UUID> findEndedAmong(Collection<UUID> ids);
 
 	@Modifying
 	@Query("update tasks set progress = :progress where id = :id and status = 'processing' and progress < :progress")

@@ -114,6 +114,19 @@ class TaskRepositoryTests {
 		}
 
 		@Test
+		void theWatchdogFindsTheEndedAmongItsRunningTasks() {
+			Task running = stored(Format.WAV, Format.MP3, null);
+			Task cancelled = stored(Format.WAV, Format.MP3, null);
+			tasks.markProcessing(running.id(), now());
+			tasks.markProcessing(cancelled.id(), now());
+			tasks.markCancelled(cancelled.id(), now());
+
+			assertThat(tasks.findEndedAmong(List.of(running.id(), cancelled.id(), UUID.randomUUID())))
+				.as("cancelled: yes; still processing or gone: no")
+				.containsExactly(cancelled.id());
+		}
+
+		@Test
 		void processedOnlyFromProcessing() {
 			Task task = stored(Format.WAV, Format.MP3, null);
 			assertThat(tasks.markProcessed(task.id(), 5, now())).isEmpty();

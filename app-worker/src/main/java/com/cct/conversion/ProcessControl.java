@@ -2,6 +2,7 @@ package com.cct.conversion;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,6 @@ import org.springframework.stereotype.Component;
 
 import com.cct.system.Threads;
 import com.cct.task.TaskRepository;
-import com.cct.task.TaskStatus;
 
 import jakarta.annotation.PreDestroy;
 
@@ -97,11 +97,13 @@ class ProcessControl {
 					scope.kill();
 				}
 			}
-			if (++this.ticks % DATABASE_CHECK_EVERY == 0) {
-				for (ProcessScope scope : this.running.values()) {
-					this.tasks.findById(scope.taskId())
-						.filter(task -> task.status() != TaskStatus.PROCESSING)
-						.ifPresent(task -> scope.cancel());
+			if (++this.ticks % DATABASE_CHECK_EVERY == 0 && !this.running.isEmpty()) {
+				// one light query for every conversion running here
+				for (UUID ended : this.tasks.findEndedAmong(List.copyOf(this.running.keySet()))) {
+					ProcessScope scope = this.running.get(ended);
+					if (scope != null) {
+						scope.cancel();
+					}
 				}
 			}
 		}

@@ -78,7 +78,10 @@ class WorkerSignals implements SmartLifecycle {
 
 	private void nudge() {
 		try {
-			if (!this.server.isRunning() || this.server.isNotReadyToProcessJobs()) {
+			// a worker whose threads are all busy has nothing to onboard: JobRunr takes the next job itself
+			// the moment a thread frees up, so a nudge would only cost a database round trip
+			if (!this.server.isRunning() || this.server.isNotReadyToProcessJobs()
+					|| !this.server.getWorkDistributionStrategy().canOnboardNewWork()) {
 				return;
 			}
 			JobSteward steward = this.server.getJobSteward();
