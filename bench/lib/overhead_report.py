@@ -33,6 +33,8 @@ def rounds(parts, fmt, count):
                     "failed": svc.get("failed", 0) + direct.get("failed", 0),
                     "jvm_cpu_ms_per_task": svc.get("jvm_cpu_ms_per_task"),
                     "jvm_cpu_s": svc.get("cpu", {}).get("own_s"),
+                    "jit_ms_per_task": jit_ms(svc),
+                    "threads_s": svc.get("cpu", {}).get("threads_s"),
                     "ffmpeg_cpu_s_per_task": svc.get("ffmpeg_cpu_s_per_task"),
                     "direct_ffmpeg_cpu_s_per_task": direct.get("ffmpeg_cpu_s_per_task"),
                     "per_task_run_s": svc.get("per_task_run_s", {}).get("mean"),
@@ -41,6 +43,13 @@ def rounds(parts, fmt, count):
                     "queue_wait_p50_ms": svc.get("queue_wait_ms", {}).get("p50"),
                     "command": svc.get("ffmpeg_command_seen"), "direct_command": direct.get("command")})
     return out
+
+
+def jit_ms(svc):
+    """The JIT compiler threads' share of the JVMs' CPU, per task (they settle once the code is compiled)."""
+    threads = svc.get("cpu", {}).get("threads_s") or {}
+    total = sum(v for group in threads.values() for k, v in group.items() if k.startswith("CN CompilerThre"))
+    return round(1000.0 * total / max(1, svc.get("count", 1)), 1)
 
 
 def all_within(items, key, limit):
@@ -93,14 +102,14 @@ def main():
           "service (first upload to last `processed`, PostgreSQL timestamps) against the worker's own ffmpeg "
           "command run directly with the same parallelism, in ABBA order.", "",
           "| round | conversion | ffmpeg alone | service | ratio | ffmpeg CPU/task alone → under the worker | "
-          "JVM CPU/task (web + workers) | client | run per task (service / alone) |",
-          "|---|---|---|---|---|---|---|---|---|"]
+          "JVM CPU/task (web + workers) | of which JIT compilers | client | run per task (service / alone) |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
     for label, items in (("mp3 → ogg", ogg), ("mp3 → wav", wav)):
         for r in items:
             md.append(f"| {r['round']} | {label} | {r['direct_s']:.2f} s | {r['service_s']:.2f} s | **{r['ratio']:.3f}×** | "
                       f"{r['direct_ffmpeg_cpu_s_per_task']} s → {r['ffmpeg_cpu_s_per_task']} s | "
                       f"{r['jvm_cpu_ms_per_task']} ms ({', '.join(f'{k} {v} s' for k, v in (r['jvm_cpu_s'] or {}).items())}) | "
-                      f"{r['client_core_pct']}% of a core | {r['per_task_run_s']} / {r['direct_per_run_s']} s |")
+                      f"{r['jit_ms_per_task']} ms | {r['client_core_pct']}% of a core | {r['per_task_run_s']} / {r['direct_per_run_s']} s |")
     lat = pickup.get("latency_ms") or {}
     md += ["", "| goal | measured | met |", "|---|---|---|",
            f"| mp3 → ogg ≤ {GOALS['ogg_ratio']}× in every round | {ratios(ogg)} | {verdict(goals['ogg_ratio'])} |",
@@ -124,6 +133,12 @@ def main():
     if ogg:
         md += [f"Worker's command (seen running): `{ogg[0]['command']}`", "",
                f"Direct command: `{ogg[0]['direct_command']}`", ""]
+    if ogg and ogg[-1].get("threads_s"):
+        md += ["JVM CPU by thread in the last ogg round (seconds for its 16 tasks; `CN CompilerThre` are the JIT "
+               "compilers, `backgroundjob-w` JobRunr's worker threads running our conversion code, `http-nio` Tomcat's "
+               "request threads):", ""]
+        md += [f"- {g}: " + ", ".join(f"`{k}` {v}" for k, v in t.items()) for g, t in ogg[-1]["threads_s"].items()]
+        md += [""]
     if jfr:
         md += [f"Worker JFR during one ogg run ({jfr['execution_samples']} execution samples, GC "
                f"{jfr['gc']['collections']} collections, {jfr['gc']['total_pause_ms']} ms paused):", ""]

@@ -139,9 +139,13 @@ public class TaskLifecycle {
 		}
 	}
 
-	/** A worker picked the task up (again, after a crash: the guard lets processing restart). */
-	public Optional<Task> start(UUID id) {
-		return published(this.tasks.markProcessing(id, this.clock.instant()));
+	/**
+	 * A worker picked the task up (again, after a crash: the guard lets processing restart), unless its
+	 * owner already has {@code perUser} conversions running while another account waits with fewer (the
+	 * fair share; 0 turns it off): then empty, and the task stays uploaded.
+	 */
+	public Optional<Task> start(UUID id, int perUser) {
+		return published(this.tasks.markProcessingUnlessYielding(id, this.clock.instant(), perUser));
 	}
 
 	/**

@@ -69,17 +69,22 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 	List<Task> findCreatedBefore(Instant before, int max);
 
 	/**
-	 * Whether a conversion of {@code owner} should wait: the owner already has {@code perUser} or more
-	 * tasks processing while another account waits with fewer than that running. Work-conserving: with
-	 * nobody else waiting, one account may use every worker.
+	 * Starts the task ({@code processing}, a new attempt) unless it must wait for its turn: an uploaded
+	 * task of an owner who already has {@code perUser} or more tasks processing while another account
+	 * waits with fewer than that running (0 turns this off). Work-conserving: with nobody else waiting,
+	 * one account may use every worker. A task already processing (its worker died) always restarts.
+	 * The fair share and the guarded start are one statement, so starting costs one round trip. Empty
+	 * when the task is in no state to start or must wait.
 	 */
-	@Transactional(readOnly = true)
 	@Query("""
-			select (select count(*) from tasks where user_id = :owner and status = 'processing') >= :perUser
-			and exists (select 1 from tasks waiting where waiting.status = 'uploaded' and waiting.user_id <> :owner
+			update tasks t set status = 'processing', progress = 0, error = null, started_at = :now, finished_at = null,
+			crashes = crashes + (case when status = 'processing' and attempt_open then 1 else 0 end), attempt_open = true
+			where id = :id and (status = 'processing' or (status = 'uploaded' and not (:perUser > 0
+			and (select count(*) from tasks mine where mine.user_id = t.user_id and mine.status = 'processing') >= :perUser
+			and exists (select 1 from tasks waiting where waiting.status = 'uploaded' and waiting.user_id <> t.user_id
 			and (select count(*) from tasks running where running.user_id = waiting.user_id
-			and running.status = 'processing') < :perUser)""")
-	boolean ownerMustYield(UUID owner, int perUser);
+			and running.status = 'processing') < :perUser)))) returning *""")
+	Optional<Task> markProcessingUnlessYielding(UUID id, Instant now, int perUser);
 
 	@Query("""
 			update tasks set status = 'processing', progress = 0, error = null, started_at = :now, finished_at = null,
@@ -91,6 +96,13 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 	@Modifying
 	@Query("update tasks set attempt_open = false where id = :id and attempt_open")
 	int closeAttempt(UUID id);
+
+	/**
+	 * The row as it is now, read without a transaction (one round trip): what a worker reads before it
+	 * starts a task.
+	 */
+	@Query("select * from tasks where id = :id")
+	Optional<Task> findCurrent(UUID id);
 
 	/**
 	 * Of these tasks, the ones that exist and are no longer processing (cancelled, or ended by another

@@ -100,6 +100,57 @@ class TaskRepositoryTests {
 			.isNull();
 	}
 
+	/** The fair share is part of the guarded start: one statement, counted in PostgreSQL. */
+	@Nested
+	class FairShare {
+
+		@Test
+		void aQueuedTaskWaitsWhileItsOwnerHasItsShareRunningAndAnotherAccountWaitsWithFewer() {
+			Task running = stored(Format.WAV, Format.MP3, null);
+			Task next = stored(Format.WAV, Format.MP3, null);
+			Task others = storedFor(TestDatabase.insertUser(jdbc), Format.WAV, Format.MP3, null);
+			assertThat(tasks.markProcessingUnlessYielding(running.id(), now(), 1)).isPresent();
+
+			assertThat(tasks.markProcessingUnlessYielding(next.id(), now(), 1)).isEmpty();
+			assertThat(tasks.findCurrent(next.id()).orElseThrow().status()).as("untouched").isEqualTo(TaskStatus.UPLOADED);
+			assertThat(tasks.findCurrent(next.id()).orElseThrow().startedAt()).isNull();
+			assertThat(tasks.markProcessingUnlessYielding(others.id(), now(), 1)).as("the other account's turn")
+				.isPresent();
+			assertThat(tasks.markProcessingUnlessYielding(next.id(), now(), 2)).as("a larger share").isPresent();
+		}
+
+		@Test
+		void withNobodyElseWaitingOneAccountMayUseEveryWorker() {
+			jdbc.update("update tasks set status = 'failed' where status = 'uploaded' and user_id <> ?", user);
+			Task first = stored(Format.WAV, Format.MP3, null);
+			Task second = stored(Format.WAV, Format.MP3, null);
+			assertThat(tasks.markProcessingUnlessYielding(first.id(), now(), 1)).isPresent();
+
+			assertThat(tasks.markProcessingUnlessYielding(second.id(), now(), 1)).isPresent();
+		}
+
+		@Test
+		void aTaskWhoseWorkerDiedRestartsWhateverTheShareAndZeroTurnsTheShareOff() {
+			Task crashed = stored(Format.WAV, Format.MP3, null);
+			Task queued = stored(Format.WAV, Format.MP3, null);
+			storedFor(TestDatabase.insertUser(jdbc), Format.WAV, Format.MP3, null);
+			tasks.markProcessingUnlessYielding(crashed.id(), now(), 1);
+
+			Task restarted = tasks.markProcessingUnlessYielding(crashed.id(), now(), 1).orElseThrow();
+			assertThat(restarted.crashes()).as("the open attempt counts as a crash").isEqualTo(1);
+			assertThat(tasks.markProcessingUnlessYielding(queued.id(), now(), 0)).isPresent();
+		}
+
+		@Test
+		void anEndedTaskDoesNotStart() {
+			Task task = stored(Format.WAV, Format.MP3, null);
+			tasks.markCancelled(task.id(), now());
+
+			assertThat(tasks.markProcessingUnlessYielding(task.id(), now(), 0)).isEmpty();
+		}
+
+	}
+
 	@Nested
 	class Transitions {
 
@@ -249,7 +300,11 @@ class TaskRepositoryTests {
 	}
 
 	private Task stored(Format source, Format target, Quality quality) {
-		return this.aggregates.insert(Task.uploaded(UUID.randomUUID(), this.user, "in." + source.extension(), source,
+		return storedFor(this.user, source, target, quality);
+	}
+
+	private Task storedFor(UUID owner, Format source, Format target, Quality quality) {
+		return this.aggregates.insert(Task.uploaded(UUID.randomUUID(), owner, "in." + source.extension(), source,
 				target, quality, 10, FileStorage.newStoredName(source.extension()),
 				FileStorage.newStoredName(target.extension()), true, null, now()));
 	}

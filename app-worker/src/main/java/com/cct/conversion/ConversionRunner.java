@@ -84,17 +84,17 @@ class ConversionRunner implements ConversionJob, InitializingBean {
 
 	@Override
 	public void convert(UUID taskId) throws Exception {
-		Optional<Task> stored = this.tasks.findById(taskId);
+		Optional<Task> stored = this.tasks.findCurrent(taskId);
 		if (stored.isEmpty() || stored.get().status().isFinal()) {
 			log.info("Task {} is gone or already ended; nothing to do", taskId);
 			return;
 		}
-		if (this.fairShare.mustYield(stored.get())) {
-			// before start: the task stays uploaded, no attempt is opened; the job is scheduled again
-			return;
-		}
-		Optional<Task> started = this.lifecycle.start(taskId);
+		Optional<Task> started = this.lifecycle.start(taskId, this.fairShare.perUser());
 		if (started.isEmpty()) {
+			if (stored.get().status() == TaskStatus.UPLOADED) {
+				// its owner's turn is not yet: the task stays uploaded, no attempt is opened; the job is scheduled again
+				this.fairShare.yielded(stored.get());
+			}
 			return;
 		}
 		Task task = started.get();

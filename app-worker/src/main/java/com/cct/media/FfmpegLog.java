@@ -49,6 +49,9 @@ final class FfmpegLog implements ErrorTail.Lines {
 			}
 		}
 		this.keepingMessage = "error".equals(level) || "fatal".equals(level) || "panic".equals(level);
+		if (this.keepingMessage && !this.input.complete()) {
+			this.input.error(text);
+		}
 		return this.keepingMessage ? prefixed.group(1) + text : null;
 	}
 

@@ -61,8 +61,10 @@ final class InputLimits {
 		if (this.report.durationSeconds() > this.settings.maxDuration().toSeconds()) {
 			return tooLong();
 		}
-		if (this.source == MediaKind.IMAGE && !this.report.hasVideo()) {
-			return "The file holds no picture.";
+		if (this.source == MediaKind.IMAGE && (!this.report.hasVideo() || width <= 0 || height <= 0)) {
+			// a picture whose size ffmpeg could not read (a damaged or absurd header, a variant it does not decode)
+			return this.report.unsupportedVariant() ? "The picture is stored in a variant of its format this service "
+					+ "does not read (such as 16-bit CMYK with transparency)." : "The file holds no picture.";
 		}
 		if (this.source != MediaKind.IMAGE && !this.report.hasVideo() && !this.report.hasAudio()) {
 			return "The file holds neither audio nor video.";

@@ -44,6 +44,8 @@ final class InputReport {
 
 	private int height;
 
+	private boolean unsupportedVariant;
+
 	/**
 	 * One info line of ffmpeg's log, its level prefix removed; false once the input block is over
 	 * (this line is not part of it).
@@ -83,6 +85,22 @@ final class InputReport {
 			}
 		}
 		return true;
+	}
+
+	/** An error ffmpeg reported while it opened the input (before the block is complete). */
+	synchronized void error(String text) {
+		String lower = text.toLowerCase(java.util.Locale.ROOT);
+		if (lower.contains("not supported") || lower.contains("unsupported")) {
+			this.unsupportedVariant = true;
+		}
+	}
+
+	/**
+	 * Whether opening the input reported a feature it does not read (e.g. a 16-bit CMYK TIFF with an alpha
+	 * channel: the container is read, its pixels are not).
+	 */
+	synchronized boolean unsupportedVariant() {
+		return this.unsupportedVariant;
 	}
 
 	/** The block is over: ffmpeg went on to the output, reported an error, or ended. */

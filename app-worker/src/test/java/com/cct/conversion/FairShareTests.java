@@ -1,9 +1,6 @@
 package com.cct.conversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.verifyNoInteractions;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +31,6 @@ import com.cct.format.Format;
 import com.cct.job.ConversionJob;
 import com.cct.storage.FileStorage;
 import com.cct.task.Task;
-import com.cct.task.TaskRepository;
-import com.cct.task.TaskStatus;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -45,47 +40,35 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 class FairShareTests {
 
-	private final TaskRepository tasks = mock(TaskRepository.class);
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final FairShare fairShare = new FairShare(this.tasks, settings(1), new SimpleMeterRegistry());
+	private final FairShare fairShare = new FairShare(settings(1), this.meters);
 
 	private final Task queued = Task.uploaded(UUID.randomUUID(), UUID.randomUUID(), "song.wav", Format.WAV, Format.MP3,
 			null, 100, FileStorage.newStoredName("wav"), FileStorage.newStoredName("mp3"), true, null, Instant.now());
 
+	/** The decision itself is the guarded start in SQL (TaskRepositoryTests.FairShare, on PostgreSQL). */
 	@Nested
-	class Decision {
+	class Yielding {
 
 		@Test
-		void aQueuedTaskYieldsWhenItsOwnerIsBusyWhileOthersWait() {
-			given(tasks.ownerMustYield(queued.userId(), 1)).willReturn(true);
+		void aYieldIsRememberedForTheFilterOnceAndCounted() {
+			fairShare.yielded(queued);
 
-			assertThat(fairShare.mustYield(queued)).isTrue();
 			assertThat(fairShare.takeYield(queued.id())).isTrue();
 			assertThat(fairShare.takeYield(queued.id())).as("asked once").isFalse();
+			assertThat(meters.counter("cct.conversions.yielded").count()).isEqualTo(1.0);
 		}
 
 		@Test
-		void otherwiseItRuns() {
-			assertThat(fairShare.mustYield(queued)).isFalse();
+		void aTaskThatDidNotYieldIsLeftAlone() {
 			assertThat(fairShare.takeYield(queued.id())).isFalse();
 		}
 
 		@Test
-		void aTaskAlreadyProcessingIsNeverHeldBack() {
-			Task crashed = new Task(queued.id(), queued.userId(), queued.fileName(), queued.source(), queued.target(), null,
-					TaskStatus.PROCESSING, 0, 100, null, queued.originalFile(), queued.processedFile(), null, true, null,
-					queued.createdAt(), Instant.now(), null, 0);
-
-			assertThat(fairShare.mustYield(crashed)).isFalse();
-			verifyNoInteractions(tasks);
-		}
-
-		@Test
-		void zeroTurnsItOff() {
-			FairShare off = new FairShare(tasks, settings(0), new SimpleMeterRegistry());
-
-			assertThat(off.mustYield(queued)).isFalse();
-			verifyNoInteractions(tasks);
+		void theShareIsTheSetting() {
+			assertThat(fairShare.perUser()).isEqualTo(1);
+			assertThat(new FairShare(settings(0), meters).perUser()).isZero();
 		}
 
 	}
@@ -95,8 +78,7 @@ class FairShareTests {
 
 		@Test
 		void aJobThatYieldedIsScheduledAFewSecondsLaterWithoutAFailure() {
-			given(tasks.ownerMustYield(queued.userId(), 1)).willReturn(true);
-			fairShare.mustYield(queued);
+			fairShare.yielded(queued);
 			Job job = running();
 
 			job.succeeded();

@@ -337,6 +337,39 @@ class MediaConverterTests {
 				.hasMessageStartingWith("The file is too long");
 		}
 
+		/** A PNG header claiming 100000x100000: ffmpeg reads no size, so there is no picture to convert. */
+		@Test
+		void refusesAPictureWhoseSizeCannotBeRead() throws Exception {
+			java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+			png.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
+			chunk(png, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(100_000).putInt(100_000).put((byte) 8)
+				.put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array());
+			java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+			deflater.setInput(new byte[64]);
+			deflater.finish();
+			byte[] compressed = new byte[128];
+			int length = deflater.deflate(compressed);
+			deflater.end();
+			chunk(png, "IDAT", java.util.Arrays.copyOf(compressed, length));
+			chunk(png, "IEND", new byte[0]);
+			Path huge = Files.write(inputs.resolve("huge.png"), png.toByteArray());
+			ConversionContext context = contextFor(task("huge.png", Format.PNG, Format.JPG, null), huge);
+
+			assertThatThrownBy(() -> converter.convert(context)).isInstanceOf(RejectedInputException.class)
+				.hasMessage("The file holds no picture.");
+		}
+
+		private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) {
+			java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+			byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+			crc.update(name);
+			crc.update(data);
+			out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+			out.writeBytes(name);
+			out.writeBytes(data);
+			out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+		}
+
 		@Test
 		void refusesSoundAsAPicture() throws Exception {
 			ConversionContext context = contextFor(task("tone.png", Format.PNG, Format.JPG, null), wav);
