@@ -315,8 +315,7 @@ rounds() { # format ext output args...
   done
 }
 # not counted: the JIT compiles the upload and conversion paths first (a long-running service has them compiled)
-convert warmup-wav wav > /dev/null
-convert warmup-wav-2 wav > /dev/null
+for warm in 1 2 3 4; do convert "warmup-wav-$warm" wav > /dev/null; done
 convert warmup-ogg ogg > /dev/null
 rounds ogg ogg "${OGG_OUT[@]}"
 rounds wav wav "${WAV_OUT[@]}"
