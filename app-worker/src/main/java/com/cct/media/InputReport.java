@@ -19,8 +19,11 @@ import java.util.regex.Pattern;
  */
 final class InputReport {
 
-	/** Lines of the input block read at most (a file with thousands of tags or streams is cut here). */
-	static final int MAX_LINES = 4000;
+	/**
+	 * Lines of the input block read at most. Nothing is kept per line, so this is generous: an audiobook
+	 * with a thousand chapters prints three lines each; a file past it is cut here.
+	 */
+	static final int MAX_LINES = 200_000;
 
 	private static final Pattern DURATION = Pattern.compile("^ {2}Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
 

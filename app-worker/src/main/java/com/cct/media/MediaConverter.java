@@ -55,20 +55,33 @@ class MediaConverter implements Converter {
 		this.threads = settings.threads() > 0 ? settings.threads() : Math.max(1, cores / Math.max(1, workerCount == null ? 1 : workerCount));
 	}
 
-	/** A worker without a working ffmpeg must not start: it would fail every media task it took. */
+	/**
+	 * A worker without a working ffmpeg must not start: it would fail every media task it took. Its log
+	 * must also say each message's level ({@code -loglevel level+...}, FFmpeg 4.0 and later), which
+	 * {@link FfmpegLog} reads the input's description from.
+	 */
 	private static void checkInstalled(String ffmpeg) throws IOException {
+		String version = run(List.of(ffmpeg, "-version"));
+		String levelled = run(List.of(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "level+error", "-i",
+				"/nonexistent/cct-startup-check"));
+		if (!version.startsWith("ffmpeg version") || !(levelled.contains("[error] ") || levelled.contains("[fatal] "))) {
+			throw new IOException(ffmpeg + " is missing, or too old to print log levels (FFmpeg 4.0 or later is needed)");
+		}
+	}
+
+	private static String run(List<String> command) throws IOException {
 		try {
-			Process version = new ProcessBuilder(ffmpeg, "-version").redirectErrorStream(true)
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
 				.start();
-			version.getInputStream().transferTo(OutputStream.nullOutputStream());
-			if (version.waitFor() != 0) {
-				throw new IOException(ffmpeg + " -version failed");
-			}
+			byte[] output = process.getInputStream().readNBytes(64 * 1024);
+			process.getInputStream().transferTo(OutputStream.nullOutputStream());
+			process.waitFor();
+			return new String(output, StandardCharsets.UTF_8);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new IOException("interrupted while checking " + ffmpeg, ex);
+			throw new IOException("interrupted while checking " + command.get(0), ex);
 		}
 	}
 

@@ -43,6 +43,21 @@ class MediaConverterTests {
 	static final Duration CEILING = Duration.ofMinutes(30);
 
 	@Nested
+	class StartUp {
+
+		@Test
+		void refusesToStartWithoutAWorkingFfmpegThatPrintsLogLevels() {
+			for (String path : List.of("/nonexistent/ffmpeg", "/bin/echo", "/bin/true")) {
+				FfmpegSettings broken = new FfmpegSettings(path, 1, 8192, 50_000_000, Duration.ofHours(6),
+						Duration.ofSeconds(10), Duration.ofMinutes(2), 1000, DataSize.ofMegabytes(256));
+				assertThatThrownBy(() -> new MediaConverter(broken, new JobRunrProperties())).as(path)
+					.isInstanceOf(java.io.IOException.class);
+			}
+		}
+
+	}
+
+	@Nested
 	class Deadline {
 
 		@Test
