@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * Every format the service reads or writes, described once: the id clients send as
  * {@code newFormat} (also the extension results get), its aliases, its kind, the MIME types content
- * detection may report for it, the ffprobe demuxers that may read it and the ffmpeg muxer that
+ * detection may report for it, the ffmpeg demuxers that may read it and the ffmpeg muxer that
  * writes it. Adding a format is one entry here (plus its codecs in the worker's command builder).
  * Aliases keep the course's spelling ({@code acc}) working.
  */
@@ -116,7 +116,7 @@ public enum Format {
 		return this.mimeTypes;
 	}
 
-	/** The ffprobe/ffmpeg demuxers allowed to read this format (none for archives). */
+	/** The ffmpeg demuxers allowed to read this format (none for archives). */
 	public List<String> demuxers() {
 		return this.demuxers;
 	}

@@ -86,12 +86,6 @@ public interface TaskRepository extends ListCrudRepository<Task, UUID> {
 			and running.status = 'processing') < :perUser)))) returning *""")
 	Optional<Task> markProcessingUnlessYielding(UUID id, Instant now, int perUser);
 
-	@Query("""
-			update tasks set status = 'processing', progress = 0, error = null, started_at = :now, finished_at = null,
-			crashes = crashes + (case when status = 'processing' and attempt_open then 1 else 0 end), attempt_open = true
-			where id = :id and status in ('uploaded', 'processing') returning *""")
-	Optional<Task> markProcessing(UUID id, Instant now);
-
 	/** The worker's attempt ended without an outcome (an error to retry, an interruption): no crash. */
 	@Modifying
 	@Query("update tasks set attempt_open = false where id = :id and attempt_open")

@@ -158,7 +158,7 @@ class TaskRepositoryTests {
 		void processingReturnsTheRowItWrote() {
 			Task task = stored(Format.WAV, Format.MP3, null);
 			Instant at = now();
-			Task started = tasks.markProcessing(task.id(), at).orElseThrow();
+			Task started = tasks.markProcessingUnlessYielding(task.id(), at, 0).orElseThrow();
 			assertThat(started.status()).isEqualTo(TaskStatus.PROCESSING);
 			assertThat(started.startedAt()).isEqualTo(at);
 			assertThat(started.progress()).isZero();
@@ -168,8 +168,8 @@ class TaskRepositoryTests {
 		void theWatchdogFindsTheEndedAmongItsRunningTasks() {
 			Task running = stored(Format.WAV, Format.MP3, null);
 			Task cancelled = stored(Format.WAV, Format.MP3, null);
-			tasks.markProcessing(running.id(), now());
-			tasks.markProcessing(cancelled.id(), now());
+			tasks.markProcessingUnlessYielding(running.id(), now(), 0);
+			tasks.markProcessingUnlessYielding(cancelled.id(), now(), 0);
 			tasks.markCancelled(cancelled.id(), now());
 
 			assertThat(tasks.findEndedAmong(List.of(running.id(), cancelled.id(), UUID.randomUUID())))
@@ -181,7 +181,7 @@ class TaskRepositoryTests {
 		void processedOnlyFromProcessing() {
 			Task task = stored(Format.WAV, Format.MP3, null);
 			assertThat(tasks.markProcessed(task.id(), 5, now())).isEmpty();
-			tasks.markProcessing(task.id(), now());
+			tasks.markProcessingUnlessYielding(task.id(), now(), 0);
 			Task done = tasks.markProcessed(task.id(), 5, now()).orElseThrow();
 			assertThat(done.status()).isEqualTo(TaskStatus.PROCESSED);
 			assertThat(done.progress()).isEqualTo(100);
@@ -192,7 +192,7 @@ class TaskRepositoryTests {
 		@Test
 		void aFinishedTaskCanNeitherFailNorBeCancelled() {
 			Task task = stored(Format.WAV, Format.MP3, null);
-			tasks.markProcessing(task.id(), now());
+			tasks.markProcessingUnlessYielding(task.id(), now(), 0);
 			tasks.markProcessed(task.id(), 5, now());
 			assertThat(tasks.markFailed(task.id(), "late", now())).isEmpty();
 			assertThat(tasks.markCancelled(task.id(), now())).isEmpty();
@@ -226,7 +226,7 @@ class TaskRepositoryTests {
 		void requeueOnlyFromProcessing() {
 			Task task = stored(Format.WAV, Format.MP3, null);
 			assertThat(tasks.markRequeued(task.id())).isEmpty();
-			tasks.markProcessing(task.id(), now());
+			tasks.markProcessingUnlessYielding(task.id(), now(), 0);
 			tasks.updateProgress(task.id(), 40);
 			Task queued = tasks.markRequeued(task.id()).orElseThrow();
 			assertThat(queued.status()).isEqualTo(TaskStatus.UPLOADED);
@@ -237,7 +237,7 @@ class TaskRepositoryTests {
 		void progressOnlyGrowsAndOnlyWhileProcessing() {
 			Task task = stored(Format.WAV, Format.MP3, null);
 			assertThat(tasks.updateProgress(task.id(), 10)).isZero();
-			tasks.markProcessing(task.id(), now());
+			tasks.markProcessingUnlessYielding(task.id(), now(), 0);
 			assertThat(tasks.updateProgress(task.id(), 30)).isOne();
 			assertThat(tasks.updateProgress(task.id(), 20)).isZero();
 			assertThat(tasks.findById(task.id()).orElseThrow().progress()).isEqualTo(30);
@@ -246,7 +246,7 @@ class TaskRepositoryTests {
 		@Test
 		void aProcessingTaskIsNotDeleted() {
 			Task task = stored(Format.WAV, Format.MP3, null);
-			tasks.markProcessing(task.id(), now());
+			tasks.markProcessingUnlessYielding(task.id(), now(), 0);
 			assertThat(tasks.deleteUnlessProcessing(task.id())).isZero();
 			tasks.markCancelled(task.id(), now());
 			assertThat(tasks.deleteUnlessProcessing(task.id())).isOne();
@@ -261,7 +261,7 @@ class TaskRepositoryTests {
 		@RepeatedTest(5)
 		void finishingAndCancellingAtOnceEndOneWay() throws Exception {
 			Task task = stored(Format.WAV, Format.MP3, null);
-			tasks.markProcessing(task.id(), now());
+			tasks.markProcessingUnlessYielding(task.id(), now(), 0);
 			List<Optional<Task>> outcomes = race(() -> tasks.markProcessed(task.id(), 5, now()),
 					() -> tasks.markCancelled(task.id(), now()));
 			assertThat(outcomes).filteredOn(Optional::isPresent).hasSize(1);
@@ -273,8 +273,8 @@ class TaskRepositoryTests {
 		void twoWorkersMarkingProcessingLeaveOneProcessingRow() throws Exception {
 			Task task = stored(Format.WAV, Format.MP3, null);
 			// a job re-run after its worker died restarts processing, so both may succeed; the row stays one
-			List<Optional<Task>> outcomes = race(() -> tasks.markProcessing(task.id(), now()),
-					() -> tasks.markProcessing(task.id(), now()));
+			List<Optional<Task>> outcomes = race(() -> tasks.markProcessingUnlessYielding(task.id(), now(), 0),
+					() -> tasks.markProcessingUnlessYielding(task.id(), now(), 0));
 			assertThat(outcomes).filteredOn(Optional::isPresent).isNotEmpty();
 			assertThat(jdbc.queryForObject("select count(*) from tasks where id = ? and status = 'processing'",
 					Integer.class, task.id())).isOne();
@@ -283,7 +283,7 @@ class TaskRepositoryTests {
 		@RepeatedTest(5)
 		void twoWorkersFinishingTheSameTaskFinishItOnce() throws Exception {
 			Task task = stored(Format.WAV, Format.MP3, null);
-			tasks.markProcessing(task.id(), now());
+			tasks.markProcessingUnlessYielding(task.id(), now(), 0);
 			List<Optional<Task>> outcomes = race(() -> tasks.markProcessed(task.id(), 5, now()),
 					() -> tasks.markProcessed(task.id(), 5, now()));
 			assertThat(outcomes).filteredOn(Optional::isPresent).hasSize(1);

@@ -100,10 +100,10 @@ class TaskUsageTests {
 	@Test
 	void countsUnfinishedTasksStoredBytesAndUploadsOfTheOwnerOnly() {
 		Task done = upload(1000);
-		this.tasks.markProcessing(done.id(), now());
+		this.tasks.markProcessingUnlessYielding(done.id(), now(), 0);
 		this.tasks.markProcessed(done.id(), 500, now());
 		Task running = upload(200);
-		this.tasks.markProcessing(running.id(), now());
+		this.tasks.markProcessingUnlessYielding(running.id(), now(), 0);
 		upload(100);
 		UUID other = this.user;
 		newUser();
@@ -213,7 +213,7 @@ class TaskUsageTests {
 		@Test
 		void resultsCountAndDeletingATaskFreesItsBytes() {
 			Task big = upload(5000);
-			tasks.markProcessing(big.id(), now());
+			tasks.markProcessingUnlessYielding(big.id(), now(), 0);
 			tasks.markProcessed(big.id(), 4000, now());
 			assertThatThrownBy(() -> upload(1001)).isInstanceOf(UsageLimitException.class);
 			tasks.deleteUnlessProcessing(big.id());
@@ -265,7 +265,7 @@ class TaskUsageTests {
 			assertThat(counted.activeTasks()).isEqualTo(3);
 			assertThat(counted.storedBytes()).isEqualTo(3000);
 			assertThat(counted.uploadsLastHour()).isEqualTo(1);
-			tasks.markProcessing(batch.get(1).id(), now());
+			tasks.markProcessingUnlessYielding(batch.get(1).id(), now(), 0);
 			tasks.markProcessed(batch.get(1).id(), 200, now());
 
 			tasks.deleteUnlessProcessing(batch.get(0).id());

@@ -107,7 +107,7 @@ public final class ConversionContext {
 		this.processes.limitTo(limit);
 	}
 
-	/** The sandbox that starts external processes (ffmpeg, ffprobe) bound to this conversion. */
+	/** The sandbox that starts external processes (ffmpeg and its helpers) bound to this conversion. */
 	public ProcessScope processes() {
 		return this.processes;
 	}

@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  * pickup waits for JobRunr's poll
  * @param maxOutputSize the ceiling of any result ({@code CCT_MAX_OUTPUT_SIZE}); a conversion whose
  * result would be larger fails with a reason
- * @param processMaxMemory the address space each external process (ffmpeg, ffprobe) may use
+ * @param processMaxMemory the address space each external process (ffmpeg and its helpers) may use
  * ({@code CCT_PROCESS_MAX_MEMORY})
  * @param userRunningTasks conversions of one account that run while another account waits with fewer
  * running ({@code CCT_USER_RUNNING_TASKS}); its further jobs are put back a few seconds; 0 turns this off

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The limits every external process of a conversion (ffmpeg, ffprobe) runs under, set by the
+ * The limits every external process of a conversion (ffmpeg and its helpers) runs under, set by the
  * kernel so no input can talk its way past them: util-linux's {@code setpriv} kills the process when
  * the worker dies, {@code prlimit} caps its address space, its CPU time (from the conversion's
  * deadline), the size of any file it writes (the output ceiling) and forbids core dumps. It starts

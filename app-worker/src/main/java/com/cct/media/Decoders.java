@@ -3,7 +3,7 @@ package com.cct.media;
 import java.util.regex.Pattern;
 
 /**
- * The decoders ffprobe and ffmpeg may use ({@code -codec_whitelist}): the codecs of the formats we
+ * The decoders ffmpeg may use ({@code -codec_whitelist}): the codecs of the formats we
  * read and of what real files put in them (phone and camera video, web video, old AVI/WMV/RealMedia
  * rips, lossless and PCM audio, subtitles probed alongside), not the hundreds of rarely used ones
  * whose parsers an upload could otherwise reach. A file in another codec fails with a reason.
