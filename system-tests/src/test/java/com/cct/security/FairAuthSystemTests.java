@@ -36,6 +36,7 @@ import com.cct.support.Mailbox;
 import com.cct.support.Media;
 import com.cct.support.Tasks;
 import com.cct.support.TestStack;
+import com.cct.support.ThrowawayServices;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import jakarta.mail.Message;
@@ -63,6 +64,12 @@ class FairAuthSystemTests {
 
 	static TestStack stack;
 
+	/**
+	 * Its own Redis: the limiters count per address, and on the shared Redis this stack's tiny limits
+	 * would also count the failed logins other suites make from 127.0.0.1 at the same time.
+	 */
+	static ThrowawayServices.Redis redis;
+
 	static Api api;
 
 	@TempDir
@@ -70,7 +77,8 @@ class FairAuthSystemTests {
 
 	@BeforeAll
 	static void startStack() {
-		stack = TestStack.isolated("fairauth", TestStack.SHARED_REDIS_PORT, TestStack.SHARED_PG_PORT, Map.of(),
+		redis = new ThrowawayServices.Redis().start();
+		stack = TestStack.isolated("fairauth", redis.port, TestStack.SHARED_PG_PORT, Map.of(),
 				Map.of("CCT_TRUSTED_PROXIES", "127.0.0.1/32", "CCT_LOGIN_LIMIT_PER_USER_AND_IP",
 						Integer.toString(PER_USER_AND_IP), "CCT_LOGIN_LIMIT_PER_IP", Integer.toString(PER_IP),
 						"CCT_LOGIN_LIMIT_PER_USER", Integer.toString(PER_USER), "CCT_SIGNUP_LIMIT_PER_IP",
@@ -82,6 +90,9 @@ class FairAuthSystemTests {
 	static void stopStack() {
 		if (stack != null) {
 			stack.stop();
+		}
+		if (redis != null) {
+			redis.stop();
 		}
 	}
 

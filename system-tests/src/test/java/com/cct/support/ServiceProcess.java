@@ -68,9 +68,45 @@ public final class ServiceProcess {
 				throw new IllegalStateException(this.name + " exited with " + this.process.exitValue()
 						+ "; see system-tests/target/logs/" + this.name + ".log");
 			}
-			return isHealthy();
+			return isHealthy() && listensOnHealthPort();
 		});
 		return this;
+	}
+
+	/**
+	 * Whether the health answer came from this JVM: one of its sockets listens on the health port.
+	 * Without this, a JVM that lost its port to another one and died could pass for healthy.
+	 */
+	private boolean listensOnHealthPort() {
+		Path proc = Path.of("/proc", Long.toString(this.process.pid()));
+		try (var fds = Files.list(proc.resolve("fd"))) {
+			java.util.Set<String> sockets = new java.util.HashSet<>();
+			fds.forEach(fd -> {
+				try {
+					String target = Files.readSymbolicLink(fd).toString();
+					if (target.startsWith("socket:[")) {
+						sockets.add(target.substring(8, target.length() - 1));
+					}
+				}
+				catch (IOException ex) {
+					// closed meanwhile
+				}
+			});
+			String port = String.format(":%04X", this.healthPort);
+			for (String table : List.of("tcp", "tcp6")) {
+				for (String line : Files.readAllLines(proc.resolve("net").resolve(table))) {
+					// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+					String[] fields = line.trim().split("\\s+");
+					if (fields.length > 9 && fields[1].endsWith(port) && "0A".equals(fields[3]) && sockets.contains(fields[9])) {
+						return true;
+					}
+				}
+			}
+			return false;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	public boolean isHealthy() {
