@@ -98,9 +98,11 @@ public class TaskUsage {
 		if (usage.storedBytes() + sizeBytes > quota) {
 			throw new UsageLimitException(Limit.STORAGE_QUOTA, usage.storedBytes(), quota, sizeBytes, null);
 		}
-		this.jdbc.update("delete from upload_log where user_id = ? and uploaded_at <= ?", userId,
-				Timestamp.from(now.minus(UPLOAD_WINDOW)));
-		this.jdbc.update("insert into upload_log (user_id, uploaded_at) values (?, ?)", userId, Timestamp.from(now));
+		// one round trip: the account's entries that left the window go as the new one comes
+		this.jdbc.update("""
+				with expired as (delete from upload_log where user_id = ? and uploaded_at <= ?)
+				insert into upload_log (user_id, uploaded_at) values (?, ?)""", userId,
+				Timestamp.from(now.minus(UPLOAD_WINDOW)), userId, Timestamp.from(now));
 	}
 
 	/** Admits a retry, which makes a task unfinished again. Must run in the transaction that re-arms it. */

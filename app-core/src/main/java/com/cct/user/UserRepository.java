@@ -48,6 +48,10 @@ public interface UserRepository extends ListCrudRepository<User, UUID> {
 			where verification_hash = :tokenHash and verification_expires_at > :now""")
 	boolean completeVerification(String tokenHash, Instant now);
 
+	/** Whether the account's tasks mail their owner unless a task says otherwise; empty when the account is gone. */
+	@Query("select notify_owner from users where id = :id")
+	Optional<Boolean> findNotifyOwner(UUID id);
+
 	/**
 	 * The version login tokens of the account must carry; empty when the account is gone. A new
 	 * password moves it on ({@link #changePassword}).

@@ -35,7 +35,6 @@ import com.cct.task.Task;
 import com.cct.task.TaskLifecycle;
 import com.cct.task.TaskRepository;
 import com.cct.task.UsageLimitException;
-import com.cct.user.User;
 import com.cct.user.UserRepository;
 import com.cct.web.Problems;
 
@@ -107,6 +106,16 @@ public class TaskUploads {
 
 	}
 
+	/**
+	 * Whether the account wants mail for tasks that do not say; a 401 when it no longer exists (a
+	 * validly signed token of a deleted account owns nothing). One column, not the whole account.
+	 */
+	private boolean notifiedByDefault(UUID userId) {
+		return this.users.findNotifyOwner(userId)
+			.orElseThrow(() -> Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+					"The account of this token does not exist."));
+	}
+
 	/** {@code POST /api/tasks}: a multipart body, or the file itself with its fields in the query. */
 	public Outcome upload(AuthenticatedUser user, HttpServletRequest request) {
 		try {
@@ -132,10 +141,7 @@ public class TaskUploads {
 			// refused before a byte is read; the upload guard closes the connection
 			throw UploadValidator.tooLarge();
 		}
-		// a validly signed token of an account that no longer exists owns nothing
-		User owner = this.users.findById(user.id())
-			.orElseThrow(() -> Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
-					"The account of this token does not exist."));
+		boolean ownerNotified = notifiedByDefault(user.id());
 		UUID id = UUID.randomUUID();
 		Received received;
 		try {
@@ -149,7 +155,7 @@ public class TaskUploads {
 		Instant now = this.clock.instant();
 		for (int i = 0; i < received.uploads().size(); i++) {
 			ValidatedUpload upload = received.uploads().get(i);
-			boolean notify = upload.notifyOwner() != null ? upload.notifyOwner() : owner.notifyOwner();
+			boolean notify = upload.notifyOwner() != null ? upload.notifyOwner() : ownerNotified;
 			// a batch's tasks a microsecond apart (PostgreSQL's resolution): lists keep the targets' order
 			tasks.add(Task.uploaded(i == 0 ? id : UUID.randomUUID(), user.id(), upload.displayName(),
 					received.sources().get(i).orElse(null), upload.target(), upload.quality(), received.size(),
@@ -206,13 +212,11 @@ public class TaskUploads {
 		if (this.storage.openOriginal(from).isEmpty()) {
 			throw originalGone();
 		}
-		User owner = this.users.findById(user.id())
-			.orElseThrow(() -> Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
-					"The account of this token does not exist."));
+		boolean ownerNotified = notifiedByDefault(user.id());
 		Task task = Task.uploaded(UUID.randomUUID(), user.id(), from.fileName(), from.source(), upload.target(),
 				upload.quality(), from.sizeBytes(), FileStorage.newStoredName(extensionOf(from.originalFile())),
 				FileStorage.newStoredName(upload.target().extension()),
-				notifyOwner != null ? notifyOwner : owner.notifyOwner(), null, this.clock.instant());
+				notifyOwner != null ? notifyOwner : ownerNotified, null, this.clock.instant());
 		try {
 			this.storage.shareOriginal(from, task);
 			return this.lifecycle.createShared(List.of(task), this.tasks.findOriginalOf(from.id()), null, false).get(0);
@@ -345,9 +349,7 @@ public class TaskUploads {
 	 */
 	public Task createFromStored(UUID userId, UUID taskId, Fields fields, Path complete) {
 		try {
-			User owner = this.users.findById(userId)
-				.orElseThrow(() -> Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
-						"The account of this token does not exist."));
+			boolean ownerNotified = notifiedByDefault(userId);
 			ValidatedUpload upload = this.validator.validate(fields.request());
 			long size = Files.size(complete);
 			byte[] head;
@@ -363,7 +365,7 @@ public class TaskUploads {
 				// through the storage (a copy into the folder or the bucket); the caller removes the partial file
 				storeOriginal(userId, taskId, originalFile, in);
 			}
-			boolean notify = upload.notifyOwner() != null ? upload.notifyOwner() : owner.notifyOwner();
+			boolean notify = upload.notifyOwner() != null ? upload.notifyOwner() : ownerNotified;
 			Task task = Task.uploaded(taskId, userId, upload.displayName(), source.orElse(null), upload.target(),
 					upload.quality(), size, originalFile, FileStorage.newStoredName(upload.target().extension()), notify,
 					null, this.clock.instant());

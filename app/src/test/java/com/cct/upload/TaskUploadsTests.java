@@ -44,7 +44,6 @@ import com.cct.task.TaskFixtures;
 import com.cct.task.TaskLifecycle;
 import com.cct.task.TaskRepository;
 import com.cct.task.TaskStatus;
-import com.cct.user.User;
 import com.cct.user.UserRepository;
 
 /** The upload path with a real validator, inspector and storage; the stores are mocks. */
@@ -77,8 +76,7 @@ class TaskUploadsTests {
 		this.uploads = new TaskUploads(this.tasks, this.users, this.storage,
 				new UploadValidator(new UploadSettings(DataSize.ofMegabytes(1))), new ContentInspector(),
 				this.lifecycle, Clock.fixed(NOW, ZoneOffset.UTC));
-		given(this.users.findById(this.alice.id()))
-			.willReturn(Optional.of(new User(this.alice.id(), "alice", "alice@example.org", "hash", true, NOW)));
+		given(this.users.findNotifyOwner(this.alice.id())).willReturn(Optional.of(true));
 		given(this.lifecycle.create(any())).willAnswer(call -> call.getArgument(0));
 	}
 
