@@ -13,7 +13,8 @@
 #   BENCH_OVERHEAD_ONLY (set: only phase B, the conversion overhead of issue 17: 3 rounds each of ogg and
 #   wav against ffmpeg alone, an idle stack's cost, a JFR profile of a worker, pickup; about 6 minutes);
 #   BENCH_ROUNDS (3) service/direct pairs per conversion scenario; BENCH_WORKER_JVMS (2) worker processes,
-#   one conversion each; BENCH_WORKER_JAVA_OPTS (the worker image's own JVM options, app-worker/jvm.options).
+#   one conversion each; BENCH_WORKER_JAVA_OPTS (the worker image's own JVM options, app-worker/jvm.options);
+#   BENCH_WEB_JAVA_OPTS (the web image's own JVM options, app/jvm.options) before the web's -Xmx.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -64,6 +65,7 @@ psql -h 127.0.0.1 -U postgres -XAtqc 'select 1' > /dev/null || die "PostgreSQL o
 # ------------------------------------------------------------------ everything we start, stopped on exit
 WEB_PID="" WORKER_PIDS=() REDIS_PID=""
 NGINX_CONF=$WORK/sink/nginx.conf
+PROXY_CONF=$WORK/proxy/nginx.conf
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -71,6 +73,9 @@ cleanup() {
   stop_pid "$WEB_PID" 20
   if [[ -f $WORK/sink/nginx.pid ]]; then
     nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
+  fi
+  if [[ -f $WORK/proxy/nginx.pid ]]; then
+    nginx -c "$PROXY_CONF" -p "$WORK/proxy" -s stop 2> /dev/null || true
   fi
   stop_pid "$REDIS_PID" 10
   psql -h 127.0.0.1 -U postgres -XAtqc "drop database if exists $DB with (force)" > /dev/null 2>&1 || true
@@ -81,7 +86,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-rm -rf "$PARTS" "$STORAGE" "$WORK/sink" "$LOGS" "$WORK/jars"
+rm -rf "$PARTS" "$STORAGE" "$WORK/sink" "$WORK/proxy" "$LOGS" "$WORK/jars"
 mkdir -p "$PARTS" "$LOGS" "$MEDIA" "$STORAGE" "$WORK/sink/body" "$RESULTS" "$WORK/jars"
 
 # Run copies of the jars: a build in the same tree (mvn package) rewrites target/*.jar under a
@@ -100,8 +105,8 @@ for j in sys.argv[1:]:
 }
 snapshot_jars
 
-read -r WEB_PORT WEB_MGMT DASH_PORT WORKER_MGMT REDIS_PORT SINK_PORT SINK_INNER \
-  <<< "$(driver ports 18080 19090 18001 19191 16379 18090 18091)"
+read -r WEB_PORT WEB_MGMT DASH_PORT WORKER_MGMT REDIS_PORT SINK_PORT SINK_INNER PROXY_PORT \
+  <<< "$(driver ports 18080 19090 18001 19191 16379 18090 18091 18000)"
 # the worker JVMs use WORKER_MGMT, WORKER_MGMT+1, ...
 for ((i = 1; i < WORKER_JVMS; i++)); do
   (echo > "/dev/tcp/127.0.0.1/$((WORKER_MGMT + i))") 2> /dev/null && die "port $((WORKER_MGMT + i)) is taken"
@@ -110,7 +115,7 @@ REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 JDBC=jdbc:postgresql://127.0.0.1:5432/$DB
 JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 64)
 FFMPEG_THREADS=$(($(nproc) / WORKERS)); ((FFMPEG_THREADS >= 1)) || FFMPEG_THREADS=1
-say "ports: web $WEB_PORT/$WEB_MGMT, worker $WORKER_MGMT, redis $REDIS_PORT, sink $SINK_PORT; database $DB"
+say "ports: web $WEB_PORT/$WEB_MGMT, worker $WORKER_MGMT, redis $REDIS_PORT, sink $SINK_PORT, proxy $PROXY_PORT; database $DB"
 
 fresh_db() {
   psql -h 127.0.0.1 -U postgres -XAtqc "drop database if exists $DB with (force)" > /dev/null
@@ -127,7 +132,8 @@ common_env() {
 start_web() { # log label
   # shellcheck disable=SC2030,SC2031 # each service gets its own environment in its subshell
   (common_env; export SERVER_PORT=$WEB_PORT MANAGEMENT_SERVER_PORT=$WEB_MGMT JOBRUNR_DASHBOARD_PORT=$DASH_PORT
-    exec java "-Xmx$WEB_XMX" -XX:+ExitOnOutOfMemoryError -jar "$WORK/jars/app.jar") > "$LOGS/web-$1.log" 2>&1 &
+    # shellcheck disable=SC2086 # BENCH_WEB_JAVA_OPTS is a list of options
+    exec java ${BENCH_WEB_JAVA_OPTS:-@$ROOT/app/jvm.options} "-Xmx$WEB_XMX" -jar "$WORK/jars/app.jar") > "$LOGS/web-$1.log" 2>&1 &
   WEB_PID=$!
   wait_health web "$WEB_MGMT" "$WEB_PID"
 }
@@ -166,6 +172,16 @@ sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$SINK_PORT#g" -e "s#@INNER@#$SINK_INNER#g
 nginx -c "$NGINX_CONF" -p "$WORK/sink" -e "$WORK/sink/error.log" 2> "$LOGS/nginx.log" || die "the nginx sink did not start: $(cat "$LOGS/nginx.log")"
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --logfile "$LOGS/redis.log" > /dev/null &
 REDIS_PID=$!
+# The project's own nginx (nginx/, rendered as its image renders it) in front of the web process, as
+# compose runs it on :8000: only the addresses, the pid file and the log files differ.
+CCT_MAX_UPLOAD_SIZE=3GB sh scripts/render-nginx.sh "$WORK/proxy" > /dev/null
+sed -i -e "s#listen 8000;#listen 127.0.0.1:$PROXY_PORT;#" -e "s#server app:8080;#server 127.0.0.1:$WEB_PORT;#" \
+  -e "s#pid /tmp/nginx.pid;#pid $WORK/proxy/nginx.pid;#" -e "s#access_log /dev/stdout;#access_log $LOGS/proxy-access.log;#" \
+  -e "s#error_log /dev/stderr warn;#error_log $LOGS/proxy-error.log warn;#" "$PROXY_CONF"
+[[ -z $user_line ]] || sed -i "1i $user_line" "$PROXY_CONF"
+grep -q "server 127.0.0.1:$WEB_PORT;" "$PROXY_CONF" || die "the project's nginx config changed: bench.sh cannot point it at the web process"
+nginx -c "$PROXY_CONF" -p "$WORK/proxy" 2> "$LOGS/proxy.log" || die "the project's nginx did not start: $(cat "$LOGS/proxy.log")"
+PROXY=http://127.0.0.1:$PROXY_PORT
 
 # ================================================================== phase A: web alone (no worker)
 if [[ -z ${BENCH_OVERHEAD_ONLY:-} ]]; then
@@ -186,13 +202,17 @@ upload_load() { # name, target (service|sink), conc list, seconds
 }
 # The same closed loop from uploadgen.py (bench/lib): every upload under its own name, the file sent
 # with sendfile(2) so the generator's CPU stays small; multipart (fields first) and raw bodies.
-gen_load() { # name, target (service|sink), mode (multipart|raw)
-  local url=$WEB/api/tasks before="sleep 1; find '$STORAGE' -mindepth 1 -maxdepth 1 ! -name .incoming -exec rm -rf {} + 2> /dev/null || true" pids=(--pids "web=$WEB_PID")
+# target proxy: the same service through the project's nginx, the uploads spread over 200 client
+# addresses (its limits are per address: 2 uploads a second, 8 at once).
+gen_load() { # name, target (service|sink|proxy), mode (multipart|raw)
+  local url=$WEB/api/tasks before="sleep 1; find '$STORAGE' -mindepth 1 -maxdepth 1 ! -name .incoming -exec rm -rf {} + 2> /dev/null || true" pids=(--pids "web=$WEB_PID") sources=()
   if [[ $2 == sink ]]; then
     url=$SINK/api/tasks before="sleep 1; rm -rf '$WORK/sink/body'/*" pids=(--pids "sink=file:$WORK/sink/nginx.pid")
+  elif [[ $2 == proxy ]]; then
+    url=$PROXY/api/tasks pids+=(--pids "proxy=file:$WORK/proxy/nginx.pid") sources=(--sources 200)
   fi
   driver load --name "$1" --url "$url" --mode "$3" --conc 20 --duration "$UPLOAD_SECONDS" --timeout 30 --token "$TOKEN" \
-    --file "$MEDIA/song5mb.mp3" --format ogg "${pids[@]}" --pids "postgres=@postgres" --before "$before" \
+    --file "$MEDIA/song5mb.mp3" --format ogg "${pids[@]}" "${sources[@]}" --pids "postgres=@postgres" --before "$before" \
     --out "$PARTS/$1.json"
 }
 say "warm-up (not counted): the JIT compiles the upload path first, or its CPU is counted per upload"
@@ -204,6 +224,8 @@ UPLOAD_SECONDS=$UPLOAD_SECONDS_WAS
 say "scenario 1b: uploads of 5 MB by uploadgen (unique names), multipart and raw, service vs sink (ABBA)"
 gen_load gen-multipart-service service multipart
 gen_load gen-multipart-sink sink multipart
+gen_load gen-multipart-proxy proxy multipart
+gen_load gen-raw-proxy proxy raw
 gen_load gen-raw-sink sink raw
 gen_load gen-raw-service service raw
 # Where the web process's time goes: a JFR recording of a separate run (JFR's overhead stays out of
@@ -264,15 +286,21 @@ clean_storage
 driver bigupload --name big-service-raw --url "$WEB/api/tasks" --token "$TOKEN" --file "$MEDIA/big.bin" --format zip \
   --raw --timeout 240 --workdir "$WORK" --pids "web=$WEB_PID" --heap-pid "$WEB_PID" --out "$PARTS/big-service-raw.json"
 clean_storage
+driver bigupload --name big-proxy --url "$PROXY/api/tasks" --token "$TOKEN" --file "$MEDIA/big.bin" --format zip \
+  --timeout 240 --workdir "$WORK" --pids "web=$WEB_PID" --pids "proxy=file:$WORK/proxy/nginx.pid" --heap-pid "$WEB_PID" \
+  --out "$PARTS/big-proxy.json"
+clean_storage
 driver rss --name web-phaseA --pid "$WEB_PID" --jvm="-Xmx$WEB_XMX" --out "$PARTS/rss.json"
 kill -0 "$WEB_PID" 2> /dev/null || die "the web process died during phase A"
 stop_pid "$WEB_PID" 30
 WEB_PID=""
 nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
+nginx -c "$PROXY_CONF" -p "$WORK/proxy" -s stop 2> /dev/null || true
 rm -rf "$STORAGE" "$WORK/sink/body" "$MEDIA/big.bin"
 mkdir -p "$STORAGE"
 else
   nginx -c "$NGINX_CONF" -p "$WORK/sink" -s stop 2> /dev/null || true
+  nginx -c "$PROXY_CONF" -p "$WORK/proxy" -s stop 2> /dev/null || true
 fi # BENCH_OVERHEAD_ONLY (phase A)
 
 # ================================================================== phase B: web + workers

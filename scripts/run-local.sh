@@ -13,7 +13,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-java "${java_opts[@]}" -jar app/target/app.jar &
+java @app/jvm.options "${java_opts[@]}" -jar app/target/app.jar &
 pids+=($!)
 java @app-worker/jvm.options "${java_opts[@]}" -jar app-worker/target/app-worker.jar &
 pids+=($!)

@@ -326,7 +326,8 @@ def run_uploadgen(args, conc, duration, out_file):
     """The closed-loop upload generator (uploadgen.py: sendfile, unique names) instead of wrk."""
     cmd = [sys.executable, str(Path(__file__).parent / "uploadgen.py"), "--url", args.url, "--conc", str(conc),
            "--duration", str(duration), "--file", args.file, "--format", args.format or "ogg", "--mode", args.mode,
-           "--token", args.token or "", "--timeout", str(args.timeout), "--out", str(out_file)]
+           "--token", args.token or "", "--timeout", str(args.timeout), "--sources", str(args.sources or 0),
+           "--out", str(out_file)]
     Path(out_file).unlink(missing_ok=True)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + args.timeout + 60)
     result = read_json(out_file)
@@ -663,16 +664,30 @@ class HeapSampler:
 
 
 def heap_used_mb(pid):
-    """Used heap in MB from `jcmd PID GC.heap_info` (G1: "garbage-first heap total N, used M"), or None."""
+    """Used heap in MB from `jcmd PID GC.heap_info`, or None. G1 prints one line for the heap ("garbage-first
+    heap total N, used M"); the parallel and serial collectors one per generation (PSYoungGen + ParOldGen,
+    def new generation + tenured generation), which are added up."""
     try:
         out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=15).stdout
     except (OSError, subprocess.TimeoutExpired):
         return None
+
+    def used_kb(line):
+        value = line.split(" used ", 1)[1].split()[0].rstrip(",")
+        return int(value[:-1]) if value.endswith("K") else None
+
+    generations = []
     for line in out.splitlines():
-        if " used " in line and "heap" in line:
-            value = line.split(" used ", 1)[1].split()[0].rstrip(",")
-            if value.endswith("K"):
-                return round(int(value[:-1]) / 1024, 1)
+        text = line.strip()
+        if " used " not in text:
+            continue
+        if "heap" in text:
+            kb = used_kb(text)
+            return None if kb is None else round(kb / 1024, 1)
+        if text.startswith(("PSYoungGen", "ParOldGen", "def new generation", "tenured generation")):
+            generations.append(used_kb(text))
+    if generations and None not in generations:
+        return round(sum(generations) / 1024, 1)
     return None
 
 
@@ -709,6 +724,7 @@ if __name__ == "__main__":
     p.add_argument("--url", required=True)
     p.add_argument("--script", help="the wrk script (without --mode)")
     p.add_argument("--mode", choices=["multipart", "raw"], help="uploads by uploadgen.py instead of wrk")
+    p.add_argument("--sources", type=int, help="uploadgen: client addresses to spread the uploads over")
     p.add_argument("--conc", required=True, help="comma-separated connection counts, run in turn")
     p.add_argument("--duration", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)

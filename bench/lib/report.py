@@ -120,6 +120,12 @@ def build(parts, args):
                    if cpu.get("wall_s") and cpu.get("load_generator") is not None else None)
         entry = {"service": svc, "sink": sink, "ratio_rps": ratio(svc.get("rps"), sink.get("rps")),
                  "web_cpu_ms": svc.get("cpu_ms_per_request", {}).get("web"), "generator_core_pct": gen_pct}
+        # the same through the project's nginx (200 client addresses): does nginx become the bottleneck?
+        proxy = first_step(part(parts, f"gen-{mode}-proxy"))
+        if proxy:
+            entry["proxy"] = proxy
+            entry["proxy_ratio_rps"] = ratio(proxy.get("rps"), sink.get("rps"))
+            entry["proxy_vs_direct"] = ratio(proxy.get("rps"), svc.get("rps"))
         lat = svc.get("latency_ms", {})
         if mode == "multipart":
             entry["target_met"] = (None if not svc.get("rps") else
@@ -157,11 +163,13 @@ def build(parts, args):
     # 5. memory
     big_svc, big_sink = part(parts, "big-service") or {}, part(parts, "big-sink") or {}
     big_raw = part(parts, "big-service-raw") or {}
+    big_proxy = part(parts, "big-proxy") or {}
     big_ratio = ratio(big_svc.get("mb_per_s"), big_sink.get("mb_per_s"))
     big_raw_ratio = ratio(big_raw.get("mb_per_s"), big_sink.get("mb_per_s"))
     s["memory"] = {"big_upload": {"service": big_svc, "sink": big_sink, "size": args.big_size,
                                   "web_xmx": args.web_xmx, "ratio_mb_per_s": big_ratio,
                                   "raw": big_raw, "raw_ratio_mb_per_s": big_raw_ratio,
+                                  "proxy": big_proxy, "proxy_ratio_mb_per_s": ratio(big_proxy.get("mb_per_s"), big_sink.get("mb_per_s")),
                                   "target_met": bool(big_svc.get("ok")) and (big_ratio or 0) >= TARGETS["big_ratio"]},
                    "peak_rss": part(parts, "rss") or {}}
     return s
@@ -194,6 +202,16 @@ def md_table(s, args):
                      f"p99 {fmt(lat.get('p99'), 0)} ms, errors {fmt(100 * svc.get('error_rate', 0), 2)}%; "
                      f"web CPU {fmt(entry['web_cpu_ms'])} ms/upload; generator {fmt(entry['generator_core_pct'])}% of a core; "
                      f"**{fmt(entry['ratio_rps'], 2)}× the sink**", target, verdict(entry["target_met"])])
+        px = entry.get("proxy")
+        if px:
+            plat = px.get("latency_ms", {})
+            rows.append([f"1b. The same through the project's nginx (:8000 config), {mode}, 200 client addresses",
+                         f"nginx sink: {fmt(sink.get('rps'))}/s; the service direct: {fmt(svc.get('rps'))}/s",
+                         f"{fmt(px.get('rps'))}/s, p50 {fmt(plat.get('p50'), 0)} / p95 {fmt(plat.get('p95'), 0)} / "
+                         f"p99 {fmt(plat.get('p99'), 0)} ms, errors {fmt(100 * px.get('error_rate', 0), 2)}% "
+                         f"(statuses {px.get('statuses', {})}); nginx CPU {fmt(px.get('cpu_ms_per_request', {}).get('proxy'))} ms/upload, "
+                         f"web {fmt(px.get('cpu_ms_per_request', {}).get('web'))} ms; **{fmt(entry.get('proxy_ratio_rps'), 2)}× the sink, "
+                         f"{fmt(entry.get('proxy_vs_direct'), 2)}× direct**", "(report: nginx must not be the bottleneck)", "n/a"])
     st = s["status_reads"]
     svc, ng = st["service"], st["nginx_constant"]
     rows.append(["2. Status reads `GET /api/tasks/{id}` (JWT), c=20",
@@ -231,7 +249,9 @@ def md_table(s, args):
                  f"**{fmt(m['big_upload'].get('ratio_mb_per_s'), 2)}× the sink**), heap used "
                  f"{fmt((b.get('heap_used_mb') or {}).get('min'), 0)}-{fmt((b.get('heap_used_mb') or {}).get('max'), 0)} MB; "
                  f"raw: HTTP {m['big_upload']['raw'].get('http_status')}, {fmt(m['big_upload']['raw'].get('mb_per_s'), 0)} MB/s "
-                 f"({fmt(m['big_upload'].get('raw_ratio_mb_per_s'), 2)}×); web peak RSS {fmt(web_rss)} MB",
+                 f"({fmt(m['big_upload'].get('raw_ratio_mb_per_s'), 2)}×); through the project's nginx: HTTP "
+                 f"{m['big_upload']['proxy'].get('http_status')}, {fmt(m['big_upload']['proxy'].get('mb_per_s'), 0)} MB/s "
+                 f"({fmt(m['big_upload'].get('proxy_ratio_mb_per_s'), 2)}×); web peak RSS {fmt(web_rss)} MB",
                  "succeeds (201), ≥ 0.6× the sink's MB/s", verdict(m["big_upload"]["target_met"])])
     rss_text = ", ".join(f"{k} {v.get('peak_rss_mb')} MB" for k, v in rss.items())
     rows.append(["5. Peak RSS (VmHWM) during the scenarios", "—", rss_text or "n/a", "(report)", "n/a"])
@@ -263,8 +283,8 @@ def cpu_lines(s):
                 lines.append(f"| upload {conc} → {who} | {fmt(step.get('rps'))}/s | {cpu.get('machine_busy_pct')}% "
                              f"(iowait {cpu.get('machine_iowait_pct')}%) | {cpu.get('other_processes_cores')} | {procs} |")
     for mode, entry in s.get("streaming_uploads", {}).items():
-        for who in ("service", "sink"):
-            step = entry[who]
+        for who in ("service", "sink", "proxy"):
+            step = entry.get(who, {})
             cpu = step.get("cpu_s", {})
             if cpu:
                 lines.append(f"| upload {mode} (uploadgen) → {who} | {fmt(step.get('rps'))}/s | {cpu.get('machine_busy_pct')}% "

@@ -6,7 +6,11 @@ the generator's own CPU is little more than the kernel's copy (bench.sh reports 
 results). Standard library only; writes the same JSON as report.lua (wrk's runs).
 
 uploadgen.py --url http://127.0.0.1:P/api/tasks --conc 20 --duration 12 --file song.mp3 --format ogg
-             --mode multipart|raw [--token T] [--timeout 30] --out run.json
+             --mode multipart|raw [--token T] [--timeout 30] [--sources N] --out run.json
+
+--sources N: the uploads come from N client addresses (127.0.1.1, 127.0.1.2, ... on the loopback
+interface, one new connection per upload, the addresses in turn), as from many people at once; through
+the project's nginx, whose limits are per client address, one address would measure those limits.
 """
 import argparse
 import asyncio
@@ -94,6 +98,12 @@ async def read_response(loop, sock, buffered):
     return status, False, b""
 
 
+def source_address(n, sources):
+    """The n-th client address of --sources: 127.0.1.1 onwards, 250 per /24."""
+    k = n % sources
+    return f"127.0.{1 + k // 250}.{1 + k % 250}"
+
+
 async def connection(args, url, file, size, deadline, stats, counter):
     loop = asyncio.get_running_loop()
     sock = None
@@ -103,6 +113,10 @@ async def connection(args, url, file, size, deadline, stats, counter):
             try:
                 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if args.sources:
+                    # each new connection takes the next address (the request counter moves only later)
+                    counter[1] += 1
+                    sock.bind((source_address(counter[1], args.sources), 0))
                 sock.setblocking(False)
                 await asyncio.wait_for(loop.sock_connect(sock, (url.hostname, url.port)), args.timeout)
             except (OSError, asyncio.TimeoutError):
@@ -144,7 +158,7 @@ async def connection(args, url, file, size, deadline, stats, counter):
         stats.statuses[status] = stats.statuses.get(status, 0) + 1
         if not 200 <= status < 300:
             stats.errors["status"] += 1
-        if not keep_alive:
+        if not keep_alive or args.sources:
             sock.close()
             sock = None
     if sock is not None:
@@ -155,7 +169,7 @@ async def run(args):
     url = urllib.parse.urlparse(args.url)
     size = os.path.getsize(args.file)
     stats = Stats()
-    counter = [0]
+    counter = [0, 0]  # requests sent, connections opened
     files = [open(args.file, "rb") for _ in range(args.conc)]
     started = time.monotonic()
     deadline = started + args.duration
@@ -175,7 +189,7 @@ async def run(args):
         "latency_ms": {"mean": round(sum(lat) / len(lat), 2) if lat else 0, "p50": round(percentile(lat, 50), 2),
                        "p90": round(percentile(lat, 90), 2), "p95": round(percentile(lat, 95), 2),
                        "p99": round(percentile(lat, 99), 2), "max": round(max(lat), 2) if lat else 0},
-        "generator": "uploadgen.py (" + args.mode + ")",
+        "generator": "uploadgen.py (" + args.mode + (f", {args.sources} client addresses" if args.sources else "") + ")",
     }
 
 
@@ -189,6 +203,7 @@ def main():
     p.add_argument("--mode", choices=["multipart", "raw"], default="multipart")
     p.add_argument("--token", default="")
     p.add_argument("--timeout", type=float, default=30)
+    p.add_argument("--sources", type=int, default=0, help="client addresses to spread the uploads over (0: one)")
     p.add_argument("--out", required=True)
     args = p.parse_args()
     result = asyncio.run(run(args))
