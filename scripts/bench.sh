@@ -8,6 +8,7 @@
 #   BENCH_STATUS_SECONDS (12); BENCH_CONVERT_COUNT (16); BENCH_PICKUP_WAKE (100) and
 #   BENCH_PICKUP_POLL (36) tasks; BENCH_BIG_SIZE (2G); BENCH_WEB_XMX (256m); CCT_BENCH_DB (cct_bench);
 #   BENCH_PHASES (AB; A alone skips the worker phase, for quick runs while developing);
+#   BENCH_UPLOAD_ACCOUNTS (20) accounts uploadgen's connections upload as, in turn;
 #   BENCH_UPLOADS_ONLY (set: only the uploadgen upload runs, their JFR profile and the big uploads, about
 #   6 minutes); BENCH_WARMUP_SECONDS (15) of uploadgen runs before them, not counted;
 #   BENCH_OVERHEAD_ONLY (set: only phase B, the conversion overhead of issue 17: 3 rounds each of ogg and
@@ -126,7 +127,8 @@ fresh_db() {
 common_env() {
   export SPRING_DATASOURCE_URL=$JDBC SPRING_DATASOURCE_USERNAME=postgres CCT_REDIS_URL=$REDIS_URL \
     CCT_STORAGE_ROOT=$STORAGE CCT_JWT_SECRET=$JWT_SECRET CCT_MAX_UPLOAD_SIZE=3GB \
-    CCT_USER_ACTIVE_TASKS=1000000 CCT_USER_UPLOADS_PER_HOUR=1000000 CCT_USER_STORAGE_QUOTA=10TB
+    CCT_USER_ACTIVE_TASKS=1000000 CCT_USER_UPLOADS_PER_HOUR=1000000 CCT_USER_STORAGE_QUOTA=10TB \
+    CCT_SIGNUP_LIMIT_PER_IP=1000
   unset SPRING_PROFILES_ACTIVE SPRING_MAIL_HOST
 }
 start_web() { # log label
@@ -189,6 +191,10 @@ say "phase A: web alone, -Xmx$WEB_XMX, fresh database"
 fresh_db
 start_web A
 TOKEN=$(driver account --port "$WEB_PORT")
+# uploadgen's 20 connections upload as UPLOAD_ACCOUNTS accounts in turn (people at once; one account's
+# uploads are admitted one at a time, under its lock, against its limits)
+UPLOAD_TOKENS=$TOKEN
+for ((i = 1; i < ${BENCH_UPLOAD_ACCOUNTS:-20}; i++)); do UPLOAD_TOKENS+=",$(driver account --port "$WEB_PORT")"; done
 WEB=http://127.0.0.1:$WEB_PORT
 SINK=http://127.0.0.1:$SINK_PORT
 upload_load() { # name, target (service|sink), conc list, seconds
@@ -211,7 +217,7 @@ gen_load() { # name, target (service|sink|proxy), mode (multipart|raw)
   elif [[ $2 == proxy ]]; then
     url=$PROXY/api/tasks pids+=(--pids "proxy=file:$WORK/proxy/nginx.pid") sources=(--sources 200)
   fi
-  driver load --name "$1" --url "$url" --mode "$3" --conc 20 --duration "$UPLOAD_SECONDS" --timeout 30 --token "$TOKEN" \
+  driver load --name "$1" --url "$url" --mode "$3" --conc 20 --duration "$UPLOAD_SECONDS" --timeout 30 --token "$UPLOAD_TOKENS" \
     --file "$MEDIA/song5mb.mp3" --format ogg "${pids[@]}" "${sources[@]}" --pids "postgres=@postgres" --before "$before" \
     --out "$PARTS/$1.json"
 }

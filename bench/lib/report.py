@@ -196,7 +196,7 @@ def md_table(s, args):
         lat, slat = svc.get("latency_ms", {}), sink.get("latency_ms", {})
         target = ("≥ 120/s, ≥ 0.4× the sink, p95 ≤ 300 ms, 0 errors, web CPU ≤ 10 ms/upload" if mode == "multipart"
                   else "≥ 0.6× the sink, 0 errors")
-        rows.append([f"1b. Upload 5 MB, {mode}, unique names, c=20 (uploadgen)",
+        rows.append([f"1b. Upload 5 MB, {mode}, unique names, c=20, {svc.get('accounts', 1)} accounts (uploadgen)",
                      f"nginx sink, same bodies: {fmt(sink.get('rps'))}/s, p95 {fmt(slat.get('p95'), 0)} ms",
                      f"{fmt(svc.get('rps'))}/s, p50 {fmt(lat.get('p50'), 0)} / p95 {fmt(lat.get('p95'), 0)} / "
                      f"p99 {fmt(lat.get('p99'), 0)} ms, errors {fmt(100 * svc.get('error_rate', 0), 2)}%; "

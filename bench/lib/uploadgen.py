@@ -6,7 +6,10 @@ the generator's own CPU is little more than the kernel's copy (bench.sh reports 
 results). Standard library only; writes the same JSON as report.lua (wrk's runs).
 
 uploadgen.py --url http://127.0.0.1:P/api/tasks --conc 20 --duration 12 --file song.mp3 --format ogg
-             --mode multipart|raw [--token T] [--timeout 30] [--sources N] --out run.json
+             --mode multipart|raw [--token T[,T...]] [--timeout 30] [--sources N] --out run.json
+
+--token T1,T2,...: several accounts, connection i uploading as account i mod n (as n people at once; one
+account's uploads are admitted one at a time, under its own lock, against its limits).
 
 --sources N: the uploads come from N client addresses (127.0.1.1, 127.0.1.2, ... on the loopback
 interface, one new connection per upload, the addresses in turn), as from many people at once; through
@@ -39,10 +42,10 @@ class Stats:
         self.statuses = {}
 
 
-def request_parts(args, url, n, size):
+def request_parts(args, url, n, size, token):
     """(head, tail) around the file's bytes for upload number n, each under its own name."""
     name = f"song-{os.getpid()}-{n}.mp3"
-    auth = f"Authorization: Bearer {args.token}\r\n" if args.token else ""
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
     host = f"{url.hostname}:{url.port}"
     if args.mode == "raw":
         query = urllib.parse.urlencode({"newFormat": args.format, "fileName": name, "notify": "false"})
@@ -104,7 +107,7 @@ def source_address(n, sources):
     return f"127.0.{1 + k // 250}.{1 + k % 250}"
 
 
-async def connection(args, url, file, size, deadline, stats, counter):
+async def connection(args, url, file, size, deadline, stats, counter, token):
     loop = asyncio.get_running_loop()
     sock = None
     leftover = b""
@@ -127,7 +130,7 @@ async def connection(args, url, file, size, deadline, stats, counter):
                 continue
             leftover = b""
         counter[0] += 1
-        head, tail = request_parts(args, url, counter[0], size)
+        head, tail = request_parts(args, url, counter[0], size, token)
         started = time.monotonic()
         phase = "write"
         try:
@@ -174,7 +177,10 @@ async def run(args):
     started = time.monotonic()
     deadline = started + args.duration
     try:
-        await asyncio.gather(*(connection(args, url, f, size, deadline, stats, counter) for f in files))
+        # --token may list several accounts (comma-separated): connection i uploads as account i mod n
+        tokens = args.token.split(",") if args.token else [""]
+        await asyncio.gather(*(connection(args, url, f, size, deadline, stats, counter, tokens[i % len(tokens)])
+                               for i, f in enumerate(files)))
     finally:
         for f in files:
             f.close()
@@ -189,7 +195,9 @@ async def run(args):
         "latency_ms": {"mean": round(sum(lat) / len(lat), 2) if lat else 0, "p50": round(percentile(lat, 50), 2),
                        "p90": round(percentile(lat, 90), 2), "p95": round(percentile(lat, 95), 2),
                        "p99": round(percentile(lat, 99), 2), "max": round(max(lat), 2) if lat else 0},
-        "generator": "uploadgen.py (" + args.mode + (f", {args.sources} client addresses" if args.sources else "") + ")",
+        "generator": "uploadgen.py (" + args.mode + (f", {args.sources} client addresses" if args.sources else "")
+                     + f", {len(args.token.split(',')) if args.token else 0} accounts)",
+        "accounts": len(args.token.split(",")) if args.token else 0,
     }
 
 
