@@ -20,10 +20,10 @@ build:
 services:
 	bash scripts/ensure-services.sh
 
-## The tests also need Chromium + ChromeDriver (page test), 7z/unzip (archives read back) and the
-## encoders and archivers the real-files corpus is made with.
+## The tests also need Chromium + ChromeDriver (page test), nginx (edge test), 7z/unzip (archives read
+## back) and the encoders and archivers the real-files corpus is made with.
 test-services:
-	CCT_NEED_BROWSER=1 CCT_NEED_ARCHIVERS=1 CCT_NEED_CORPUS_TOOLS=1 bash scripts/ensure-services.sh
+	CCT_NEED_BROWSER=1 CCT_NEED_NGINX=1 CCT_NEED_ARCHIVERS=1 CCT_NEED_CORPUS_TOOLS=1 bash scripts/ensure-services.sh
 
 ## Speed and memory scenarios against a fresh stack; writes bench/results/latest.md and latest.json.
 bench: services build

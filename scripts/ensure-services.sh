@@ -37,6 +37,10 @@ if [[ "${CCT_NEED_BROWSER:-}" == "1" ]]; then
   command -v chromium > /dev/null 2>&1 || packages+=(chromium)
   command -v chromedriver > /dev/null 2>&1 || packages+=(chromium-driver)
 fi
+# The edge test runs the repository's nginx config in front of the web jar
+if [[ "${CCT_NEED_NGINX:-}" == "1" ]]; then
+  command -v nginx > /dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || packages+=(nginx)
+fi
 if [[ "${CCT_NEED_ARCHIVERS:-}" == "1" ]]; then
   command -v 7z > /dev/null 2>&1 || packages+=(p7zip-full)
   command -v unzip > /dev/null 2>&1 || packages+=(unzip)

@@ -30,6 +30,9 @@ final class UploadGuardValve extends ValveBase {
 
 	private static final Logger log = LoggerFactory.getLogger(UploadGuardValve.class);
 
+	/** The request attribute that holds the request's {@link UploadGuard}, while its body is read. */
+	static final String GUARD = UploadGuard.class.getName();
+
 	private final UploadGuardSettings settings;
 
 	private final Semaphore readers;
@@ -60,6 +63,7 @@ final class UploadGuardValve extends ValveBase {
 		org.apache.coyote.Request coyote = request.getCoyoteRequest();
 		UploadGuard guard = new UploadGuard(coyote.getInputBuffer(), this.settings, System::nanoTime);
 		coyote.setInputBuffer(guard);
+		request.setAttribute(GUARD, guard);
 		try {
 			getNext().invoke(request, response);
 		}
@@ -77,8 +81,9 @@ final class UploadGuardValve extends ValveBase {
 				problem(request, response, cutProblem(guard.cut()));
 			}
 		}
-		else if (response.getStatus() >= 400 && !guard.ended(coyote.getContentLengthLong()) && !request.isAsync()) {
+		else if (closesAfter(response.getStatus(), guard, coyote.getContentLengthLong()) && !request.isAsync()) {
 			// The rest of a refused body (401, 413, ...) would be swallowed at the client's pace: close instead.
+			// An answer committed already says so (UnreadBodyCloseFilter); one that is not, says it here.
 			if (!response.isCommitted()) {
 				response.setHeader(HttpHeaders.CONNECTION, "close");
 			}
@@ -89,6 +94,14 @@ final class UploadGuardValve extends ValveBase {
 				response.setErrorReported();
 			}
 		}
+	}
+
+	/**
+	 * Whether the connection is closed after an answer of this status: a refusal that left the body
+	 * unread. The answer must then say {@code Connection: close}, or the client reuses a dead connection.
+	 */
+	static boolean closesAfter(int status, UploadGuard guard, long contentLength) {
+		return status >= 400 && !guard.ended(contentLength);
 	}
 
 	private ProblemDetail cutProblem(UploadGuard.Cut cut) {

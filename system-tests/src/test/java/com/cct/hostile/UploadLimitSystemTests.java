@@ -3,7 +3,7 @@ package com.cct.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
+import com.cct.support.RawHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -179,49 +180,14 @@ class UploadLimitSystemTests extends OnSharedStack {
 		return ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
 	}
 
-	/** Status line and headers, then a body framed by Content-Length, chunks, or the connection's end. */
 	static Exchange readResponse(InputStream in, AtomicLong sent) throws IOException {
-		ByteArrayOutputStream head = new ByteArrayOutputStream();
-		int matched = 0;
-		while (matched < 4) {
-			int b = in.read();
-			if (b < 0) {
-				throw new IOException("connection closed before a response (" + sent.get() + " bytes sent)");
-			}
-			head.write(b);
-			matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+		try {
+			RawHttp.Answer answer = RawHttp.read(in);
+			return new Exchange(answer.status(), answer.head(), answer.body(), sent.get());
 		}
-		String headers = head.toString(StandardCharsets.ISO_8859_1);
-		int status = Integer.parseInt(headers.substring(9, 12));
-		String lower = headers.toLowerCase(Locale.ROOT);
-		byte[] body;
-		if (lower.contains("transfer-encoding: chunked")) {
-			ByteArrayOutputStream chunks = new ByteArrayOutputStream();
-			for (int n = chunkSize(in); n > 0; n = chunkSize(in)) {
-				chunks.write(in.readNBytes(n));
-				in.readNBytes(2);
-			}
-			body = chunks.toByteArray();
+		catch (EOFException ex) {
+			throw new IOException(ex.getMessage() + " (" + sent.get() + " bytes sent)", ex);
 		}
-		else if (lower.contains("content-length: ")) {
-			int at = lower.indexOf("content-length: ") + 16;
-			body = in.readNBytes(Integer.parseInt(lower.substring(at, lower.indexOf('\r', at)).trim()));
-		}
-		else {
-			body = in.readAllBytes();
-		}
-		return new Exchange(status, headers, body, sent.get());
-	}
-
-	private static int chunkSize(InputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-			if (b != '\r') {
-				line.append((char) b);
-			}
-		}
-		String hex = line.toString().split(";")[0].trim();
-		return hex.isEmpty() ? 0 : Integer.parseInt(hex, 16);
 	}
 
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import com.cct.support.Api;
 import com.cct.support.Media;
 import com.cct.support.OnSharedStack;
+import com.cct.support.RawHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -381,40 +382,9 @@ class StreamingUploadSystemTests extends OnSharedStack {
 
 	}
 
-	/** Status line, headers, and a body framed by Content-Length, chunks or the connection's end. */
 	private static Exchange readResponse(InputStream in) throws IOException {
-		String headers = line(in, "\r\n\r\n");
-		String lower = headers.toLowerCase(Locale.ROOT);
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
-		int at = lower.indexOf("content-length: ");
-		if (at >= 0) {
-			body.writeBytes(in.readNBytes(Integer.parseInt(lower.substring(at + 16, lower.indexOf('\r', at)).trim())));
-		}
-		else if (lower.contains("transfer-encoding: chunked")) {
-			for (int size = Integer.parseInt(line(in, "\r\n").strip(), 16); size > 0; size = Integer
-				.parseInt(line(in, "\r\n").strip(), 16)) {
-				body.writeBytes(in.readNBytes(size));
-				line(in, "\r\n");
-			}
-		}
-		else {
-			// "Connection: close" without a length: the body ends with the connection
-			body.writeBytes(in.readAllBytes());
-		}
-		return new Exchange(Integer.parseInt(headers.substring(9, 12)), headers, body.toByteArray(), 0);
-	}
-
-	/** Bytes up to and including {@code end}. */
-	private static String line(InputStream in, String end) throws IOException {
-		StringBuilder text = new StringBuilder();
-		while (text.length() < end.length() || !text.substring(text.length() - end.length()).equals(end)) {
-			int b = in.read();
-			if (b < 0) {
-				throw new IOException("connection closed inside an answer: " + text);
-			}
-			text.append((char) b);
-		}
-		return text.toString();
+		RawHttp.Answer answer = RawHttp.read(in);
+		return new Exchange(answer.status(), answer.head(), answer.body(), 0);
 	}
 
 }
