@@ -10,6 +10,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +52,8 @@ import com.cct.support.TestStack;
 class SlowClientSystemTests {
 
 	private static final int TRICKLERS = 300;
+
+	private static final int FLOOD = 2000;
 
 	private static final Duration BYTE_EVERY = Duration.ofSeconds(2);
 
@@ -111,6 +117,63 @@ class SlowClientSystemTests {
 			nginx.destroy();
 			nginx.waitFor(10, TimeUnit.SECONDS);
 		}
+	}
+
+	/**
+	 * Connections that each send half a request head and wait hold Tomcat's buffers, about 172 KB of
+	 * heap each: at {@code -Xmx256m}, 1,500 of them from one client once ended the web with
+	 * OutOfMemoryError. The web now takes what half its heap carries and leaves the rest in the
+	 * backlog; it stays up, and answers again as soon as the flood goes.
+	 */
+	@Test
+	void aFloodOfHalfSentRequestHeadsWaitsInTheBacklogInsteadOfFillingTheHeap() throws Exception {
+		long pid = stack.web().pid();
+		List<SocketChannel> flood = new ArrayList<>();
+		int heads = 0;
+		try (Selector selector = Selector.open()) {
+			for (int i = 0; i < FLOOD; i++) {
+				SocketChannel channel = SocketChannel.open();
+				flood.add(channel);
+				channel.configureBlocking(false);
+				channel.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), stack.webPort));
+				channel.register(selector, SelectionKey.OP_CONNECT);
+			}
+			byte[] half = "GET /api/account HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII);
+			// connections the kernel completes get their half head, for as long as Tomcat's header timeout allows
+			long until = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+			while (System.nanoTime() < until) {
+				selector.select(250);
+				for (SelectionKey key : selector.selectedKeys()) {
+					key.cancel();
+					try {
+						SocketChannel channel = (SocketChannel) key.channel();
+						if (channel.finishConnect()) {
+							channel.write(ByteBuffer.wrap(half));
+							heads++;
+						}
+					}
+					catch (IOException ex) {
+						// refused or reset: the backlog was full, as it may be
+					}
+				}
+				selector.selectedKeys().clear();
+			}
+			assertThat(stack.web().isAlive()).as("the web outlived %d half-sent heads (see target/logs)", heads).isTrue();
+		}
+		finally {
+			for (SocketChannel channel : flood) {
+				channel.close();
+			}
+		}
+		System.out.printf("[edge] %d of %d flood connections sent their half head%n", heads, FLOOD);
+		assertThat(heads).as("the flood reached the web").isGreaterThan(500);
+		Api api = stack.api();
+		await("the web answers once the flood is gone").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.ignoreExceptions()
+			.until(() -> api.get("/api/account", user.token()).status() == 200);
+		assertThat(stack.web().pid()).isEqualTo(pid);
+		assertThat(stack.web().isAlive()).isTrue();
 	}
 
 	record Figures(Map<Integer, Integer> statuses, Duration allEnded, Duration slowest, int otherRequests,
