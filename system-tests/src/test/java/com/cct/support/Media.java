@@ -27,11 +27,11 @@ public final class Media {
 	}
 
 	/**
-	 * An hour of 8 kHz tone as FLAC: small (about 13 MB) and quick to make, but several seconds of
+	 * An hour of 32 kHz tone as FLAC: small (about 27 MB) and quick to make, but several seconds of
 	 * encoding, long enough to watch, cancel, kill or time out a conversion.
 	 */
 	public static Path hourOfAudio(Path folder, String name) {
-		return ffmpeg(folder.resolve(name), "-f", "lavfi", "-i", "sine=frequency=300:duration=3600:sample_rate=8000");
+		return ffmpeg(folder.resolve(name), "-f", "lavfi", "-i", "sine=frequency=300:duration=3600:sample_rate=32000");
 	}
 
 	public static Path image(Path folder, String name) {
