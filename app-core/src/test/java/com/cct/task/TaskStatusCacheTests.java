@@ -200,6 +200,81 @@ class TaskStatusCacheTests {
 
 	}
 
+	/**
+	 * Two processes on one Redis: the web wrote a snapshot, then a worker's update of it did not
+	 * reach Redis (its guard pauses calls after a failure). The stale snapshot is deleted once Redis
+	 * answers the worker again, so readers go to PostgreSQL, where the task has moved on.
+	 */
+	@Test
+	void aSnapshotThisProcessCouldNotUpdateIsDeletedOnceRedisAnswersAgain() {
+		Task processing = fresh("song.mp3", Format.MP3, Format.OGG, TaskStatus.PROCESSING);
+		cache.publish(TaskEvent.STATUS, processing);
+		RedisSettings settings = new RedisSettings(URI.create("redis://127.0.0.1:6379"), Duration.ofMillis(500),
+				Duration.ofMillis(300), TTL);
+		try (FlakyJedis flaky = new FlakyJedis()) {
+			TaskStatusCache worker = new TaskStatusCache(new RedisGuard(flaky, settings, Clock.systemUTC()), this.json,
+					settings);
+			flaky.failing = true;
+
+			worker.publish(TaskEvent.PROGRESS, processing.withProgress(99));
+
+			assertThat(cache.get(processing.id())).as("stale while the worker cannot reach Redis").contains(processing);
+			assertThat(worker.staleSnapshots()).isEqualTo(1);
+			flaky.failing = false;
+			await().atMost(Duration.ofSeconds(10)).until(() -> cache.get(processing.id()).isEmpty());
+			assertThat(worker.staleSnapshots()).isZero();
+			worker.stopRepairs();
+		}
+	}
+
+	@Test
+	void aSnapshotWrittenAfterAFailedWriteIsNotRepairedAway() {
+		Task processing = fresh("song.mp3", Format.MP3, Format.OGG, TaskStatus.PROCESSING);
+		RedisSettings settings = new RedisSettings(URI.create("redis://127.0.0.1:6379"), Duration.ofMillis(500),
+				Duration.ofMillis(300), TTL);
+		try (FlakyJedis flaky = new FlakyJedis()) {
+			TaskStatusCache worker = new TaskStatusCache(new RedisGuard(flaky, settings, Clock.systemUTC()), this.json,
+					settings);
+			flaky.failing = true;
+			worker.publish(TaskEvent.PROGRESS, processing.withProgress(10));
+			flaky.failing = false;
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				worker.publish(TaskEvent.PROGRESS, processing.withProgress(20));
+				return worker.staleSnapshots() == 0;
+			});
+
+			assertThat(cache.get(processing.id())).map(Task::progress).contains(20);
+			worker.stopRepairs();
+		}
+	}
+
+	/** The machine's Redis, with writes that fail while {@code failing} is set. */
+	static final class FlakyJedis extends JedisPooled {
+
+		volatile boolean failing;
+
+		FlakyJedis() {
+			super("127.0.0.1", 6379);
+		}
+
+		@Override
+		public redis.clients.jedis.Pipeline pipelined() {
+			if (this.failing) {
+				throw new redis.clients.jedis.exceptions.JedisConnectionException("test: Redis is away");
+			}
+			return super.pipelined();
+		}
+
+		@Override
+		public long del(String... keys) {
+			if (this.failing) {
+				throw new redis.clients.jedis.exceptions.JedisConnectionException("test: Redis is away");
+			}
+			return super.del(keys);
+		}
+
+	}
+
 	@Test
 	void withoutRedisNothingIsCachedAndNothingFails() throws IOException {
 		int port;
