@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
  * JobRunr's storage, as the Spring Boot starter would build it, except that creating or migrating
  * JobRunr's tables is serialised across every process by a PostgreSQL advisory lock. Without it, a
  * web process and workers starting together on a fresh database each run JobRunr's table migrations,
- * and the loser stops its start-up on "relation jobrunr_jobs already exists".
+ * and the loser stops its start-up on "relation jobrunr_jobs already exists". JobRunr works on
+ * {@link JobRunrDataSource}, so a conversion's enqueue can commit without waiting for the disk.
  */
 @Configuration(proxyBeanMethods = false)
 class JobStorageConfiguration {
@@ -35,7 +36,7 @@ class JobStorageConfiguration {
 		try (Connection lock = dataSource.getConnection()) {
 			advisory(lock, "select pg_advisory_lock(?)");
 			try {
-				StorageProvider storage = SqlStorageProviderFactory.using(dataSource,
+				StorageProvider storage = SqlStorageProviderFactory.using(new JobRunrDataSource(dataSource),
 						properties.getDatabase().getTablePrefix(), options);
 				storage.setJobMapper(jobMapper);
 				return storage;

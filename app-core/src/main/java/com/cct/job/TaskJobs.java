@@ -42,9 +42,17 @@ public class TaskJobs {
 		this.redis = redis;
 	}
 
-	/** Enqueues the conversion under the task's id; a no-op when that job already exists. */
+	/**
+	 * Enqueues the conversion under the task's id; a no-op when that job already exists. The job's
+	 * commit does not wait for the disk ({@link JobRunrDataSource}): the task's row was committed
+	 * durably before, and a job row that a crash of PostgreSQL loses is enqueued again by the
+	 * reconciler (the task is still uploaded, with no job). An upload then waits for one flush of
+	 * PostgreSQL's log, not two, and under upload load those flushes queue behind the uploads' own
+	 * writes to the same disk.
+	 */
 	public void enqueueConversion(UUID taskId) {
-		this.scheduler.<ConversionJob>enqueue(taskId, job -> job.convert(taskId));
+		JobRunrDataSource
+			.withoutWaitingForTheFlush(() -> this.scheduler.<ConversionJob>enqueue(taskId, job -> job.convert(taskId)));
 		wakeWorkers();
 	}
 
