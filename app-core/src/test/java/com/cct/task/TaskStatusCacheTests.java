@@ -209,11 +209,8 @@ class TaskStatusCacheTests {
 	void aSnapshotThisProcessCouldNotUpdateIsDeletedOnceRedisAnswersAgain() {
 		Task processing = fresh("song.mp3", Format.MP3, Format.OGG, TaskStatus.PROCESSING);
 		cache.publish(TaskEvent.STATUS, processing);
-		RedisSettings settings = new RedisSettings(URI.create("redis://127.0.0.1:6379"), Duration.ofMillis(500),
-				Duration.ofMillis(300), TTL);
 		try (FlakyJedis flaky = new FlakyJedis()) {
-			TaskStatusCache worker = new TaskStatusCache(new RedisGuard(flaky, settings, Clock.systemUTC()), this.json,
-					settings);
+			TaskStatusCache worker = otherProcess(flaky);
 			flaky.failing = true;
 
 			worker.publish(TaskEvent.PROGRESS, processing.withProgress(99));
@@ -230,11 +227,8 @@ class TaskStatusCacheTests {
 	@Test
 	void aSnapshotWrittenAfterAFailedWriteIsNotRepairedAway() {
 		Task processing = fresh("song.mp3", Format.MP3, Format.OGG, TaskStatus.PROCESSING);
-		RedisSettings settings = new RedisSettings(URI.create("redis://127.0.0.1:6379"), Duration.ofMillis(500),
-				Duration.ofMillis(300), TTL);
 		try (FlakyJedis flaky = new FlakyJedis()) {
-			TaskStatusCache worker = new TaskStatusCache(new RedisGuard(flaky, settings, Clock.systemUTC()), this.json,
-					settings);
+			TaskStatusCache worker = otherProcess(flaky);
 			flaky.failing = true;
 			worker.publish(TaskEvent.PROGRESS, processing.withProgress(10));
 			flaky.failing = false;
@@ -246,6 +240,13 @@ class TaskStatusCacheTests {
 			assertThat(cache.get(processing.id())).map(Task::progress).contains(20);
 			worker.stopRepairs();
 		}
+	}
+
+	/** Another process's cache on the same Redis, whose guard pauses 300 ms after a failure. */
+	TaskStatusCache otherProcess(JedisPooled jedis) {
+		RedisSettings settings = new RedisSettings(URI.create("redis://127.0.0.1:6379"), Duration.ofMillis(500),
+				Duration.ofMillis(300), TTL);
+		return new TaskStatusCache(new RedisGuard(jedis, settings, Clock.systemUTC()), this.json, settings);
 	}
 
 	/** The machine's Redis, with writes that fail while {@code failing} is set. */
