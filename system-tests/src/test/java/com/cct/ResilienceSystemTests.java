@@ -95,7 +95,7 @@ class ResilienceSystemTests {
 	@Test
 	void failsAConversionThatRunsPastItsDeadline() {
 		Api.User user = api.newUser();
-		Path hour = Media.hourOfAudio(files, "hour.flac");
+		Path hour = Media.longHourOfAudio(files, "hour.flac");
 		String id = api.upload(user.token(), hour, "mp3").json().get("id").asText();
 		JsonNode done = Tasks.awaitEnd(api, user.token(), id, Duration.ofSeconds(60));
 		assertThat(done.get("status").asText()).isEqualTo("failed");

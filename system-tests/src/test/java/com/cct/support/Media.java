@@ -27,10 +27,18 @@ public final class Media {
 	}
 
 	/**
-	 * An hour of 32 kHz tone as FLAC: small (about 27 MB) and quick to make, but several seconds of
-	 * encoding, long enough to watch, cancel, kill or time out a conversion.
+	 * An hour of 8 kHz tone as FLAC: small (about 13 MB) and quick to make, but a few seconds of
+	 * encoding (2.4 s on a fast machine), long enough to watch, cancel or kill a conversion.
 	 */
 	public static Path hourOfAudio(Path folder, String name) {
+		return ffmpeg(folder.resolve(name), "-f", "lavfi", "-i", "sine=frequency=300:duration=3600:sample_rate=8000");
+	}
+
+	/**
+	 * An hour of 32 kHz tone as FLAC (about 34 MB): about 9 s of encoding on a fast machine, for a
+	 * deadline of a few seconds that must pass (the 8 kHz hour can finish before a 4 s one).
+	 */
+	public static Path longHourOfAudio(Path folder, String name) {
 		return ffmpeg(folder.resolve(name), "-f", "lavfi", "-i", "sine=frequency=300:duration=3600:sample_rate=32000");
 	}
 
