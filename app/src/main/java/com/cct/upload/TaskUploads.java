@@ -18,9 +18,11 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.util.FileSystemUtils;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.multipart.MultipartException;
 
 import com.cct.auth.AuthenticatedUser;
@@ -114,12 +116,20 @@ public class TaskUploads {
 					"The account of this token does not exist."));
 	}
 
-	/**
-	 * {@code POST /api/tasks}: a multipart body, or the file itself with its fields in the query. A
-	 * refusal that leaves the rest of the body unread says {@code Connection: close}
-	 * (UnreadBodyCloseFilter), as every such refusal does.
-	 */
+	/** {@code POST /api/tasks}: a multipart body, or the file itself with its fields in the query. */
 	public Outcome upload(AuthenticatedUser user, HttpServletRequest request) {
+		try {
+			return receiveAndCreate(user, request);
+		}
+		catch (ErrorResponseException ex) {
+			// A refusal may leave the rest of the body unread, and the upload guard then closes the
+			// connection: say so in the answer, or a client would send its next request on a dead one.
+			ex.getHeaders().set(HttpHeaders.CONNECTION, "close");
+			throw ex;
+		}
+	}
+
+	private Outcome receiveAndCreate(AuthenticatedUser user, HttpServletRequest request) {
 		String key = this.validator.idempotencyKey(request.getHeader("Idempotency-Key"));
 		if (key != null) {
 			Optional<Outcome> earlier = earlier(user.id(), key);
