@@ -3,9 +3,15 @@ package com.cct;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +28,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Outages, on a stack of its own whose PostgreSQL and Redis are throwaway instances this test may
- * stop and start. Its workers have a 4 s ceiling on every conversion.
+ * stop and start. Its workers have a 4 s ceiling on every conversion; its web reads followed tasks
+ * from PostgreSQL every 2 s.
  */
 class ResilienceSystemTests {
 
@@ -41,7 +48,8 @@ class ResilienceSystemTests {
 	static void startStack() {
 		redis = new ThrowawayServices.Redis().start();
 		postgres = new ThrowawayServices.Postgres().init();
-		stack = TestStack.isolated("outage", redis.port, postgres.port, Map.of("CCT_MAX_JOB_DURATION", "4s"));
+		stack = TestStack.isolated("outage", redis.port, postgres.port, Map.of("CCT_MAX_JOB_DURATION", "4s"),
+				Map.of("CCT_EVENTS_RECHECK", "2s"));
 		api = stack.api();
 	}
 
@@ -90,6 +98,44 @@ class ResilienceSystemTests {
 				return jedis.exists("cct:task:" + id);
 			}
 		});
+	}
+
+	@Test
+	void aStreamStillEndsWhenRedisStallsAndSwallowsItsFinalEvent() throws Exception {
+		Api.User user = api.newUser();
+		// fails at the 4 s deadline, while Redis is frozen: the worker's final publish goes nowhere
+		String id = api.upload(user.token(), Media.longHourOfAudio(files, "stall.flac"), "mp3").json().get("id").asText();
+		AtomicBoolean paused = new AtomicBoolean();
+		try {
+			// the web's subscription neither fails nor hears anything while Redis is stopped; the
+			// request timeout covers only the response head, so the wait for the stream's end is bounded here
+			List<EventStream.Event> events = CompletableFuture
+				.supplyAsync(() -> {
+					try {
+						return EventStream.readToEnd(api.base(), user.token(), id, Duration.ofSeconds(30), event -> {
+							if (paused.compareAndSet(false, true)) {
+								redis.pause();
+							}
+						});
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						throw new IllegalStateException(ex);
+					}
+				})
+				.get(40, TimeUnit.SECONDS);
+			assertThat(paused).isTrue();
+			assertThat(events).last()
+				.satisfies(event -> assertThat(event.data().get("status").asText()).isEqualTo("failed"));
+		}
+		finally {
+			if (paused.get()) {
+				redis.resume();
+			}
+		}
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package com.cct.progress;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -9,9 +10,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -34,6 +38,8 @@ import jakarta.annotation.PreDestroy;
  * keep-alive comments that stop proxies from closing idle streams. Nobody of these writes to a
  * client: each stream has its own queue, written out by a pool of sender threads (a stream occupies
  * one only while it has something to send), so a client that does not read holds up no one else.
+ * Even while the subscription listens, every followed task is read from PostgreSQL once per
+ * {@code CCT_EVENTS_RECHECK}, so a stream whose final event never came still ends.
  * An account may keep {@code CCT_USER_STREAMS} streams open on one web process; the next is a 429.
  */
 @Component
@@ -46,6 +52,9 @@ class TaskStreams {
 	private static final long POLL_SECONDS = 3;
 
 	private static final long HEARTBEAT_SECONDS = 15;
+
+	/** Followed tasks read in one query by the recheck. */
+	static final int RECHECK_BATCH = 500;
 
 	/**
 	 * Senders at most: each blocked writer (a client that stopped reading) holds one until Tomcat's
@@ -71,11 +80,14 @@ class TaskStreams {
 
 	private boolean catchUpPending = true;
 
-	TaskStreams(TaskEventRelay relay, TaskRepository tasks, UserLimits limits) {
+	TaskStreams(TaskEventRelay relay, TaskRepository tasks, UserLimits limits,
+			@Value("${cct.events.recheck:15s}") Duration recheck) {
 		this.relay = relay;
 		this.tasks = tasks;
 		this.limits = limits;
 		this.timer.scheduleWithFixedDelay(this::pollWhileRedisIsAway, POLL_SECONDS, POLL_SECONDS, TimeUnit.SECONDS);
+		this.timer.scheduleWithFixedDelay(this::recheckWhileRedisIsLive, recheck.toMillis(), recheck.toMillis(),
+				TimeUnit.MILLISECONDS);
 		this.timer.scheduleWithFixedDelay(() -> this.relay.forEachStream(TaskStream::heartbeat), HEARTBEAT_SECONDS,
 				HEARTBEAT_SECONDS, TimeUnit.SECONDS);
 	}
@@ -153,6 +165,41 @@ class TaskStreams {
 		catch (RuntimeException ex) {
 			// the database is briefly away too: the next round tries again
 			log.debug("Stream poll skipped: {}", ex.getMessage());
+		}
+	}
+
+	/**
+	 * A final event can be lost while the subscription still listens: the worker's publish failed
+	 * (Redis stalled, or the network between that worker and Redis broke for a moment) and nothing
+	 * told this process. Each round reads the followed tasks from PostgreSQL and ends the streams
+	 * whose task has ended or is gone. Only final states are taken from this read: an earlier state,
+	 * read just before a newer event arrived, would otherwise go out after it.
+	 */
+	void recheckWhileRedisIsLive() {
+		if (!this.relay.isLive()) {
+			// the poll reads every followed task meanwhile
+			return;
+		}
+		try {
+			List<UUID> followed = List.copyOf(this.relay.followedTasks());
+			for (int from = 0; from < followed.size(); from += RECHECK_BATCH) {
+				List<UUID> batch = followed.subList(from, Math.min(followed.size(), from + RECHECK_BATCH));
+				Map<UUID, Task> found = this.tasks.findAllById(batch)
+					.stream()
+					.collect(Collectors.toMap(Task::id, Function.identity()));
+				for (UUID taskId : batch) {
+					Task task = found.get(taskId);
+					if (task == null) {
+						this.relay.deliver(taskId, TaskStream::end);
+					}
+					else if (task.status().isFinal()) {
+						this.relay.deliver(taskId, stream -> stream.sendIfChanged(task));
+					}
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			log.debug("Stream recheck skipped: {}", ex.getMessage());
 		}
 	}
 

@@ -2,6 +2,8 @@ package com.cct.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -17,7 +19,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,6 +76,11 @@ class TaskEventsControllerTests {
 	private final AuthenticatedUser alice = new AuthenticatedUser(UUID.randomUUID(), "alice");
 
 	private Task uploaded;
+
+	private MvcResult started;
+
+	@Autowired
+	TaskStreams streams;
 
 	@BeforeEach
 	void setUp() {
@@ -142,6 +151,67 @@ class TaskEventsControllerTests {
 		String body = finished(open(this.uploaded.id()));
 
 		assertThat(events(body)).containsExactly("1 status uploaded");
+	}
+
+	@Test
+	void theRecheckEndsAStreamWhoseFinalEventNeverCame() throws Exception {
+		TaskStream stream = followedWhileRedisIsLive();
+		given(this.tasks.findAllById(List.of(this.uploaded.id())))
+			.willReturn(List.of(TaskFixtures.inStatus(this.uploaded, TaskStatus.PROCESSED)));
+
+		this.streams.recheckWhileRedisIsLive();
+
+		assertThat(events(finished(this.started))).containsExactly("1 status uploaded", "2 status processed");
+		verify(this.relay).remove(stream);
+	}
+
+	@Test
+	void theRecheckSendsNoEarlierStateThanTheEventsMayHave() throws Exception {
+		TaskStream stream = followedWhileRedisIsLive();
+		given(this.tasks.findAllById(List.of(this.uploaded.id())))
+			.willReturn(List.of(TaskFixtures.inStatus(this.uploaded, TaskStatus.PROCESSING)));
+
+		this.streams.recheckWhileRedisIsLive();
+		stream.send(TaskEvent.STATUS, TaskFixtures.inStatus(this.uploaded, TaskStatus.CANCELLED));
+
+		assertThat(events(finished(this.started))).containsExactly("1 status uploaded", "2 status cancelled");
+	}
+
+	@Test
+	void theRecheckEndsTheStreamOfATaskThatIsGone() throws Exception {
+		followedWhileRedisIsLive();
+		given(this.tasks.findAllById(List.of(this.uploaded.id()))).willReturn(List.of());
+
+		this.streams.recheckWhileRedisIsLive();
+
+		assertThat(events(finished(this.started))).containsExactly("1 status uploaded");
+	}
+
+	@Test
+	void noRecheckWhileRedisIsAway() throws Exception {
+		followedWhileRedisIsLive();
+		given(this.relay.isLive()).willReturn(false);
+
+		this.streams.recheckWhileRedisIsLive();
+
+		verify(this.tasks, never()).findAllById(any());
+	}
+
+	/** An open stream of the uploaded task, its events relayed, as {@link #started}. */
+	private TaskStream followedWhileRedisIsLive() throws Exception {
+		given(this.service.get(this.alice.id(), this.uploaded.id())).willReturn(this.uploaded);
+		given(this.tasks.findById(this.uploaded.id())).willReturn(Optional.of(this.uploaded));
+		this.started = open(this.uploaded.id());
+		ArgumentCaptor<TaskStream> followed = ArgumentCaptor.forClass(TaskStream.class);
+		verify(this.relay).add(followed.capture());
+		TaskStream stream = followed.getValue();
+		given(this.relay.isLive()).willReturn(true);
+		given(this.relay.followedTasks()).willReturn(Set.of(this.uploaded.id()));
+		willAnswer(call -> {
+			call.<Consumer<TaskStream>>getArgument(1).accept(stream);
+			return null;
+		}).given(this.relay).deliver(eq(this.uploaded.id()), any());
+		return stream;
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,13 @@ public final class EventStream {
 
 	public static List<Event> readToEnd(String base, String token, String taskId, Duration within)
 			throws IOException, InterruptedException {
+		return readToEnd(base, token, taskId, within, event -> {
+		});
+	}
+
+	/** As above, handing each event to {@code each} as it arrives (on the reading thread). */
+	public static List<Event> readToEnd(String base, String token, String taskId, Duration within,
+			Consumer<Event> each) throws IOException, InterruptedException {
 		HttpClient http = HttpClient.newHttpClient();
 		HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/tasks/" + taskId + "/events"))
 			.header("Authorization", "Bearer " + token)
@@ -47,7 +55,9 @@ public final class EventStream {
 			while ((line = reader.readLine()) != null) {
 				if (line.isEmpty()) {
 					if (data.length() > 0) {
-						events.add(new Event(id, name, json.readTree(data.toString())));
+						Event event = new Event(id, name, json.readTree(data.toString()));
+						events.add(event);
+						each.accept(event);
 					}
 					id = null;
 					name = "message";

@@ -49,6 +49,32 @@ public final class ThrowawayServices {
 			}
 		}
 
+		/** Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a stall. */
+		public void pause() {
+			signal("-STOP");
+		}
+
+		/** Lets a paused server go on (SIGCONT). */
+		public void resume() {
+			signal("-CONT");
+		}
+
+		private void signal(String signal) {
+			try {
+				int code = new ProcessBuilder("kill", signal, Long.toString(this.process.pid())).inheritIO().start().waitFor();
+				if (code != 0) {
+					throw new IllegalStateException("kill " + signal + " exited with " + code);
+				}
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
 		public void stop() {
 			if (this.process != null) {
 				this.process.destroyForcibly();
