@@ -50,19 +50,20 @@ public class TaskUsage {
 	public Usage of(UUID userId) {
 		Instant since = this.clock.instant().minus(UPLOAD_WINDOW);
 		// an original shared by several tasks (a batch, a later /convert) counts once per group
-		// coalesce(original_of, id), for as long as one task of the group is left (see V9)
-		long[] tasks = this.jdbc.queryForObject("""
-				select count(*) filter (where status in ('uploaded', 'processing')),
+		// coalesce(original_of, id), for as long as one task of the group is left (see V9); both tables
+		// in one round trip, as this runs under the account's lock on every upload
+		return this.jdbc.queryForObject("""
+				select tasks.active, tasks.stored, log.uploads, log.oldest from
+				(select count(*) filter (where status in ('uploaded', 'processing')) as active,
 				coalesce(sum(coalesce(processed_size_bytes, 0)), 0)
 				+ coalesce((select sum(bytes) from (select max(size_bytes) as bytes from tasks where user_id = ?
-				group by coalesce(original_of, id)) as originals), 0)
-				from tasks where user_id = ?""", (row, n) -> new long[] { row.getLong(1), row.getLong(2) }, userId,
-				userId);
-		return this.jdbc.queryForObject("select count(*), min(uploaded_at) from upload_log where user_id = ? and uploaded_at > ?",
-				(row, n) -> {
-					Timestamp oldest = row.getTimestamp(2);
-					return new Usage(tasks[0], tasks[1], row.getLong(1), oldest == null ? null : oldest.toInstant());
-				}, userId, Timestamp.from(since));
+				group by coalesce(original_of, id)) as originals), 0) as stored
+				from tasks where user_id = ?) as tasks,
+				(select count(*) as uploads, min(uploaded_at) as oldest from upload_log
+				where user_id = ? and uploaded_at > ?) as log""", (row, n) -> {
+			Timestamp oldest = row.getTimestamp(4);
+			return new Usage(row.getLong(1), row.getLong(2), row.getLong(3), oldest == null ? null : oldest.toInstant());
+		}, userId, userId, userId, Timestamp.from(since));
 	}
 
 	/**

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.cct.support.OnSharedStack;
 import com.cct.support.Api;
 import com.cct.support.RawHttp;
+import com.cct.support.RawHttp.Exchange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -116,9 +117,6 @@ class UploadLimitSystemTests extends OnSharedStack {
 
 	// --- a raw HTTP/1.1 exchange
 
-	record Exchange(int status, String head, byte[] body, long bytesSent) {
-	}
-
 	/** Writes a multipart upload of {@code size} zero bytes from a generator while reading the answer. */
 	static Exchange streamUpload(long size, boolean chunked) throws Exception {
 		try (Socket socket = new Socket("127.0.0.1", stack.webPort)) {
@@ -182,8 +180,7 @@ class UploadLimitSystemTests extends OnSharedStack {
 
 	static Exchange readResponse(InputStream in, AtomicLong sent) throws IOException {
 		try {
-			RawHttp.Answer answer = RawHttp.read(in);
-			return new Exchange(answer.status(), answer.head(), answer.body(), sent.get());
+			return new Exchange(RawHttp.read(in), sent.get());
 		}
 		catch (EOFException ex) {
 			throw new IOException(ex.getMessage() + " (" + sent.get() + " bytes sent)", ex);

@@ -7,6 +7,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * HTTP/1.1 answers read off a raw socket, for tests that must control the bytes on the wire (a body
  * sent in part, a connection used for several requests) where the JDK client would hide them.
@@ -35,6 +38,23 @@ public final class RawHttp {
 
 		public String text() {
 			return this.head + new String(this.body, StandardCharsets.UTF_8);
+		}
+
+	}
+
+	/** An answer to a request written by hand, with how many of the request's bytes went out before it. */
+	public record Exchange(int status, String head, byte[] body, long bytesSent) {
+
+		public Exchange(Answer answer, long bytesSent) {
+			this(answer.status(), answer.head(), answer.body(), bytesSent);
+		}
+
+		public String text() {
+			return this.head + new String(this.body, StandardCharsets.UTF_8);
+		}
+
+		public JsonNode json() throws IOException {
+			return new ObjectMapper().readTree(this.body);
 		}
 
 	}

@@ -31,6 +31,7 @@ import com.cct.support.Api;
 import com.cct.support.Media;
 import com.cct.support.OnSharedStack;
 import com.cct.support.RawHttp;
+import com.cct.support.RawHttp.Exchange;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -370,21 +371,8 @@ class StreamingUploadSystemTests extends OnSharedStack {
 
 	// --- a raw HTTP/1.1 answer
 
-	record Exchange(int status, String head, byte[] body, long bytesSent) {
-
-		String text() {
-			return this.head + new String(this.body, StandardCharsets.UTF_8);
-		}
-
-		JsonNode json() throws IOException {
-			return new com.fasterxml.jackson.databind.ObjectMapper().readTree(this.body);
-		}
-
-	}
-
 	private static Exchange readResponse(InputStream in) throws IOException {
-		RawHttp.Answer answer = RawHttp.read(in);
-		return new Exchange(answer.status(), answer.head(), answer.body(), 0);
+		return new Exchange(RawHttp.read(in), 0);
 	}
 
 }
