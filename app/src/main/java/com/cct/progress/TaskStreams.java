@@ -34,7 +34,7 @@ import jakarta.annotation.PreDestroy;
 /**
  * The open event streams of this web process. Redis events reach them through the relay; while the
  * relay hears nothing from Redis (and once more right after it is back) every followed task is read
- * from PostgreSQL once per round, however many streams follow it. One timer thread also queues the
+ * from PostgreSQL once per round, however many streams follow it. A timer thread of its own queues the
  * keep-alive comments that stop proxies from closing idle streams. Nobody of these writes to a
  * client: each stream has its own queue, written out by a pool of sender threads (a stream occupies
  * one only while it has something to send), so a client that does not read holds up no one else.
@@ -73,6 +73,9 @@ class TaskStreams {
 
 	private final ScheduledExecutorService timer = Threads.scheduler("task-streams");
 
+	/** The database reads (poll, recheck) apart from the heartbeats: a slow database delays no keep-alive. */
+	private final ScheduledExecutorService reads = Threads.scheduler("task-stream-reads");
+
 	private final ThreadPoolExecutor senders = new ThreadPoolExecutor(0, MAX_SENDERS, 30, TimeUnit.SECONDS,
 			new SynchronousQueue<>(), Threads.daemon("task-stream-sender"));
 
@@ -85,8 +88,8 @@ class TaskStreams {
 		this.relay = relay;
 		this.tasks = tasks;
 		this.limits = limits;
-		this.timer.scheduleWithFixedDelay(this::pollWhileRedisIsAway, POLL_SECONDS, POLL_SECONDS, TimeUnit.SECONDS);
-		this.timer.scheduleWithFixedDelay(this::recheckWhileRedisIsLive, recheck.toMillis(), recheck.toMillis(),
+		this.reads.scheduleWithFixedDelay(this::pollWhileRedisIsAway, POLL_SECONDS, POLL_SECONDS, TimeUnit.SECONDS);
+		this.reads.scheduleWithFixedDelay(this::recheckWhileRedisIsLive, recheck.toMillis(), recheck.toMillis(),
 				TimeUnit.MILLISECONDS);
 		this.timer.scheduleWithFixedDelay(() -> this.relay.forEachStream(TaskStream::heartbeat), HEARTBEAT_SECONDS,
 				HEARTBEAT_SECONDS, TimeUnit.SECONDS);
@@ -215,6 +218,7 @@ class TaskStreams {
 	@PreDestroy
 	void shutdown() {
 		this.timer.shutdownNow();
+		this.reads.shutdownNow();
 		this.senders.shutdownNow();
 	}
 
